@@ -1,0 +1,66 @@
+// Request and response shapes of the HyperFrames dialect: one source for validation and types.
+import { z } from "zod";
+import { AspectRatio, OutputFormat, Quality, Resolution, RenderStatus } from "../jobs/render-state.ts";
+
+const httpsUrl = z
+  .string()
+  .url()
+  .refine((u) => u.startsWith("https://"), "must be an https URL");
+
+export const ProjectSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("asset_id"), asset_id: z.string().min(1) }),
+  z.object({ type: z.literal("url"), url: httpsUrl }),
+  z.object({ type: z.literal("base64"), media_type: z.literal("application/zip"), data: z.string().min(1) }),
+]);
+
+export const CreateRenderSchema = z
+  .object({
+    project: ProjectSchema,
+    fps: z.number().int().min(1).max(240).default(30),
+    quality: Quality.default("standard"),
+    format: OutputFormat.default("mp4"),
+    resolution: Resolution.default("1080p"),
+    aspect_ratio: AspectRatio.optional(),
+    composition: z.string().min(1).max(512).default("index.html"),
+    variables: z.record(z.string(), z.json()).default({}),
+    title: z.string().max(500).optional(),
+    callback_url: httpsUrl.optional(),
+    callback_id: z.string().max(500).optional(),
+  })
+  .refine((r) => r.resolution !== "4k" || r.format === "mp4", {
+    message: "4k resolution is only available for mp4",
+    path: ["resolution"],
+  });
+
+export type CreateRenderRequest = z.infer<typeof CreateRenderSchema>;
+
+export const RenderDetailSchema = z.object({
+  render_id: z.string(),
+  status: RenderStatus,
+  title: z.string().nullable(),
+  callback_id: z.string().nullable(),
+  video_url: z.string().nullable(),
+  thumbnail_url: z.string().nullable(),
+  duration: z.number().nullable(),
+  fps: z.number(),
+  quality: Quality,
+  format: OutputFormat,
+  resolution: Resolution,
+  aspect_ratio: AspectRatio.nullable(),
+  composition: z.string(),
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+  frame_count: z.number().nullable(),
+  progress: z.number(),
+  eta_seconds: z.number().nullable(),
+  created_at: z.string(),
+  completed_at: z.string().nullable(),
+  failure_message: z.string().nullable(),
+});
+
+export type RenderDetail = z.infer<typeof RenderDetailSchema>;
+
+export const ListQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  token: z.string().optional(),
+});

@@ -1,0 +1,25 @@
+// The Hono app: public API under /v3 (API key), capability URLs under /v1 (signed, no key).
+import { Hono } from "hono";
+import type { AppEnv } from "./env.ts";
+import { ApiError, handleError } from "./api/errors.ts";
+import { requireApiKey } from "./api/auth.ts";
+import { assetRoutes } from "./api/assets.ts";
+import { renderRoutes } from "./api/renders.ts";
+import { userRoutes } from "./api/users.ts";
+import { fileRoutes } from "./api/files.ts";
+import { captureFileRoutes } from "./api/capture-files.ts";
+
+export const app = new Hono<AppEnv>();
+
+app.onError(handleError);
+app.notFound((c) => handleError(new ApiError(404, "not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`), c));
+
+app.get("/healthz", (c) => c.json({ ok: true }));
+
+app.route("/v1/files", fileRoutes);
+app.route("/v1/capture", captureFileRoutes);
+
+app.use("/v3/*", requireApiKey);
+app.route("/v3/assets", assetRoutes);
+app.route("/v3/hyperframes/renders", renderRoutes);
+app.route("/v3/users", userRoutes);

@@ -1,0 +1,22 @@
+// Where things live in R2. Every key for one asset or render sits under one prefix, so
+// cleaning up is a prefix delete.
+export const r2Keys = {
+  assetPrefix: (assetId: string) => `assets/${assetId}/`,
+  assetSource: (assetId: string) => `assets/${assetId}/source.zip`,
+  assetFilesPrefix: (assetId: string) => `assets/${assetId}/files/`,
+  assetFile: (assetId: string, path: string) => `assets/${assetId}/files/${path}`,
+  renderPrefix: (renderId: string) => `renders/${renderId}/`,
+  segment: (renderId: string, chunkIndex: number) =>
+    `renders/${renderId}/segments/${String(chunkIndex).padStart(5, "0")}.mkv`,
+  output: (renderId: string, format: string) => `renders/${renderId}/output.${format}`,
+};
+
+/** Deletes every object under `prefix` (R2 lists at most 1000 keys per call). */
+export async function deletePrefix(bucket: R2Bucket, prefix: string): Promise<void> {
+  let cursor: string | undefined;
+  do {
+    const page = await bucket.list({ prefix, cursor });
+    if (page.objects.length) await bucket.delete(page.objects.map((o) => o.key));
+    cursor = page.truncated ? page.cursor : undefined;
+  } while (cursor);
+}

@@ -1,0 +1,38 @@
+// Turns string vars from wrangler.toml into typed settings, failing loudly on a bad deploy config.
+import { z } from "zod";
+import type { Env } from "./env.ts";
+
+const positiveInt = z.coerce.number().int().positive();
+
+const ConfigSchema = z.object({
+  maxProjectBytes: positiveInt,
+  maxUnpackedBytes: positiveInt,
+  signedUrlTtlSeconds: positiveInt,
+  chunkFrames: positiveInt,
+  maxChunks: positiveInt,
+  signingSecret: z.string().min(16, "SIGNING_SECRET must be set (at least 16 characters)"),
+  encoderLocalOrigin: z.string().url().optional(),
+  publicOrigin: z.string().url().optional(),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+const cache = new WeakMap<Env, Config>();
+
+export function configFrom(env: Env): Config {
+  let config = cache.get(env);
+  if (!config) {
+    config = ConfigSchema.parse({
+      maxProjectBytes: env.MAX_PROJECT_BYTES,
+      maxUnpackedBytes: env.MAX_UNPACKED_BYTES,
+      signedUrlTtlSeconds: env.SIGNED_URL_TTL_SECONDS,
+      chunkFrames: env.CHUNK_FRAMES,
+      maxChunks: env.MAX_CHUNKS,
+      signingSecret: env.SIGNING_SECRET,
+      encoderLocalOrigin: env.ENCODER_LOCAL_ORIGIN || undefined,
+      publicOrigin: env.PUBLIC_ORIGIN || undefined,
+    });
+    cache.set(env, config);
+  }
+  return config;
+}

@@ -1,0 +1,90 @@
+// D1 holds metadata only; bytes live in R2 and live render state in the RenderJob DO.
+// Timestamps are unix milliseconds.
+import type { JsonValue } from "../jobs/render-state.ts";
+import { sqliteTable, text, integer, real, index, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+export const accounts = sqliteTable("accounts", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id),
+    name: text("name").notNull(),
+    // First characters of the key, shown in listings so a user can tell keys apart.
+    prefix: text("prefix").notNull(),
+    // SHA-256 of the full key; keys are high-entropy random strings, so a fast hash suffices.
+    keyHash: text("key_hash").notNull(),
+    createdAt: integer("created_at").notNull(),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [uniqueIndex("api_keys_hash_idx").on(t.keyHash), index("api_keys_account_idx").on(t.accountId)],
+);
+
+export const assets = sqliteTable(
+  "assets",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id),
+    // pending_upload → ready (unpacked) | failed
+    status: text("status").notNull(),
+    filename: text("filename").notNull(),
+    mimeType: text("mime_type").notNull(),
+    sizeBytes: integer("size_bytes").notNull(),
+    sha256: text("sha256"),
+    fileCount: integer("file_count").notNull().default(0),
+    unpackedBytes: integer("unpacked_bytes").notNull().default(0),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("assets_account_idx").on(t.accountId, t.createdAt)],
+);
+
+export const renders = sqliteTable(
+  "renders",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id),
+    assetId: text("asset_id")
+      .notNull()
+      .references(() => assets.id),
+    // Mirror of the RenderJob DO's status: queued | rendering | completed | failed
+    status: text("status").notNull(),
+    title: text("title"),
+    callbackId: text("callback_id"),
+    callbackUrl: text("callback_url"),
+    composition: text("composition").notNull(),
+    fps: integer("fps").notNull(),
+    quality: text("quality").notNull(),
+    format: text("format").notNull(),
+    resolution: text("resolution").notNull(),
+    aspectRatio: text("aspect_ratio"),
+    variables: text("variables", { mode: "json" }).$type<Record<string, JsonValue>>(),
+    width: integer("width"),
+    height: integer("height"),
+    duration: real("duration"),
+    frameCount: integer("frame_count"),
+    progress: real("progress").notNull().default(0),
+    outputKey: text("output_key"),
+    outputBytes: integer("output_bytes"),
+    failureMessage: text("failure_message"),
+    createdAt: integer("created_at").notNull(),
+    startedAt: integer("started_at"),
+    completedAt: integer("completed_at"),
+    deletedAt: integer("deleted_at"),
+  },
+  (t) => [index("renders_account_created_idx").on(t.accountId, t.createdAt)],
+);
+
+export type AccountRow = typeof accounts.$inferSelect;
+export type AssetRow = typeof assets.$inferSelect;
+export type RenderRow = typeof renders.$inferSelect;

@@ -1,0 +1,70 @@
+// Typed calls to the encoder server's endpoints (see containers/encoder/server.ts).
+import { getContainer } from "@cloudflare/containers";
+import type { Env } from "../env.ts";
+import type { OutputFormat, Quality } from "../jobs/render-state.ts";
+
+export interface SegmentParams {
+  fps: number;
+  quality: Quality;
+  format: OutputFormat;
+  width: number;
+  height: number;
+  frames: number;
+  input: "jpeg" | "png";
+}
+
+export interface FinalizeParams {
+  format: OutputFormat;
+  fps: number;
+  frames: number;
+}
+
+/** Instances are named so that a render's chunks spread over a small warm pool. */
+const POOL_SIZE = 4;
+
+function encoderFor(env: Env, slot: number) {
+  return getContainer(env.ENCODER, `encoder-${slot % POOL_SIZE}`);
+}
+
+function query(params: object): string {
+  return new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
+}
+
+export class EncoderError extends Error {}
+
+async function expectOk(res: Response, what: string): Promise<Response> {
+  if (res.ok) return res;
+  let detail = await res.text();
+  try {
+    detail = (JSON.parse(detail) as { error?: { message?: string } }).error?.message ?? detail;
+  } catch {
+    // not JSON: keep the text
+  }
+  throw new EncoderError(`${what} failed (${res.status}): ${detail.slice(0, 2000)}`);
+}
+
+/** Streams concatenated images into a closed-GOP segment; resolves with the segment response. */
+export async function encodeSegment(
+  env: Env,
+  slot: number,
+  params: SegmentParams,
+  frames: ReadableStream<Uint8Array>,
+): Promise<Response> {
+  const res = await encoderFor(env, slot).fetch(
+    new Request(`http://encoder/segments?${query(params)}`, { method: "POST", body: frames }),
+  );
+  return expectOk(res, "encoding segment");
+}
+
+/** Sends length-prefixed segments and resolves with the finished file's response. */
+export async function finalizeSegments(
+  env: Env,
+  slot: number,
+  params: FinalizeParams,
+  segments: ReadableStream<Uint8Array>,
+): Promise<Response> {
+  const res = await encoderFor(env, slot).fetch(
+    new Request(`http://encoder/finalize?${query(params)}`, { method: "POST", body: segments }),
+  );
+  return expectOk(res, "finalizing video");
+}

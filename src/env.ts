@@ -1,0 +1,31 @@
+// Bindings declared in wrangler.toml. Keep this file and the config in step.
+import type { RenderJob } from "./jobs/render-job.ts";
+import type { RateLimiter } from "./jobs/rate-limiter.ts";
+import type { Encoder } from "./encoder/container.ts";
+import type { RenderMessage } from "./jobs/messages.ts";
+
+export interface Env {
+  DB: D1Database;
+  BUCKET: R2Bucket;
+  RENDER_JOB: DurableObjectNamespace<RenderJob>;
+  RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
+  ENCODER: DurableObjectNamespace<Encoder>;
+  RENDER_QUEUE: Queue<RenderMessage>;
+  BROWSER: Fetcher;
+
+  /** Secret: HMAC key for signed download/upload/capture URLs. */
+  SIGNING_SECRET: string;
+  MAX_PROJECT_BYTES: string;
+  MAX_UNPACKED_BYTES: string;
+  SIGNED_URL_TTL_SECONDS: string;
+  CHUNK_FRAMES: string;
+  MAX_CHUNKS: string;
+  ENCODER_LOCAL_ORIGIN?: string;
+  /** Optional: origin the browser uses to load composition pages (defaults to the request origin). */
+  PUBLIC_ORIGIN?: string;
+}
+
+export type AppEnv = {
+  Bindings: Env;
+  Variables: { accountId: string; apiKeyId: string };
+};

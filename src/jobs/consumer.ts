@@ -1,0 +1,73 @@
+// Queue consumer: runs one pipeline step per message. Steps are idempotent, so a redelivery
+// is safe. A broken composition fails the render at once; anything else (a browser that
+// crashed, an encoder that was not ready) is retried with backoff, then fails the render
+// with a message naming the step and the cause.
+import type { Env } from "../env.ts";
+import { RenderMessageSchema, type RenderMessage } from "./messages.ts";
+import { renderJob } from "./job-stub.ts";
+import { CompositionError } from "../render/browser-session.ts";
+import { planRender } from "../render/plan.ts";
+import { captureChunk } from "../render/capture.ts";
+import { finalizeRender } from "../render/finalize.ts";
+
+/** Attempts per step, counting the first; matches max_retries in wrangler.toml + 1. */
+export const MAX_ATTEMPTS = 3;
+
+function describeStep(msg: RenderMessage): string {
+  return msg.kind === "capture" ? `capturing chunk ${msg.chunkIndex}` : msg.kind === "plan" ? "planning" : "finalizing";
+}
+
+async function runStep(env: Env, msg: RenderMessage): Promise<void> {
+  switch (msg.kind) {
+    case "plan":
+      return planRender(env, msg.renderId);
+    case "capture":
+      return captureChunk(env, msg.renderId, msg.chunkIndex);
+    case "finalize":
+      return finalizeRender(env, msg.renderId);
+  }
+}
+
+async function handleMessage(env: Env, message: Message<unknown>): Promise<void> {
+  const parsed = RenderMessageSchema.safeParse(message.body);
+  if (!parsed.success) {
+    console.error("dropping malformed render message", message.body);
+    return message.ack();
+  }
+  const msg = parsed.data;
+  try {
+    await runStep(env, msg);
+    message.ack();
+  } catch (err) {
+    const cause = err instanceof Error ? err.message : String(err);
+    const job = renderJob(env, msg.renderId);
+    if (err instanceof CompositionError) {
+      await job.fail(cause);
+      return message.ack();
+    }
+    console.error(`render ${msg.renderId}: ${describeStep(msg)} failed (attempt ${message.attempts})`, err);
+    if (msg.kind === "capture") await job.chunkFailed(msg.chunkIndex, cause);
+    if (message.attempts >= MAX_ATTEMPTS) {
+      await job.fail(`${describeStep(msg)} failed after ${message.attempts} attempts: ${cause}`);
+      return message.ack();
+    }
+    message.retry({ delaySeconds: 2 ** message.attempts });
+  }
+}
+
+export async function handleRenderBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  await Promise.all(batch.messages.map((m) => handleMessage(env, m)));
+}
+
+/** Messages that exhausted the queue's own retries (e.g. the consumer itself crashed). */
+export async function handleDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  for (const message of batch.messages) {
+    const parsed = RenderMessageSchema.safeParse(message.body);
+    if (parsed.success) {
+      await renderJob(env, parsed.data.renderId).fail(
+        `${describeStep(parsed.data)} could not be completed: the step kept crashing`,
+      );
+    }
+    message.ack();
+  }
+}

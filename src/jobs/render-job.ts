@@ -1,0 +1,220 @@
+// RenderJob: one Durable Object per render, the single owner of its truth — status, plan,
+// the chunk ledger and retries — and the writer of its D1 mirror. Queue deliveries are at
+// least once, so every transition here is idempotent: a chunk finished twice counts once,
+// and finalize is dispatched exactly once.
+import { DurableObject } from "cloudflare:workers";
+import { and, eq, notInArray } from "drizzle-orm";
+import type { Env } from "../env.ts";
+import { db } from "../db/client.ts";
+import { renders } from "../db/schema.ts";
+import {
+  isTerminal,
+  progressOf,
+  etaSeconds,
+  type ChunkEntry,
+  type RenderOutput,
+  type RenderPlan,
+  type RenderSpec,
+  type RenderState,
+} from "./render-state.ts";
+
+/** A render that makes no progress for this long is failed by the watchdog alarm. */
+export const STALL_TIMEOUT_MS = 10 * 60 * 1000;
+
+export interface RenderSnapshot extends RenderState {
+  progress: number;
+  etaSeconds: number | null;
+}
+
+export interface ChunkCompletion {
+  /** False when this chunk had already been counted (a duplicate delivery). */
+  counted: boolean;
+  /** True for exactly one caller: the one that must dispatch finalize. */
+  dispatchFinalize: boolean;
+}
+
+export class RenderJob extends DurableObject<Env> {
+  private state: RenderState | null = null;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.blockConcurrencyWhile(async () => {
+      this.state = (await ctx.storage.get<RenderState>("state")) ?? null;
+    });
+  }
+
+  /** Creates the render (idempotent: a second call returns the first state). */
+  async create(spec: RenderSpec): Promise<RenderSnapshot> {
+    if (!this.state) {
+      const now = Date.now();
+      this.state = {
+        spec,
+        status: "queued",
+        plan: null,
+        finalizeDispatched: false,
+        output: null,
+        failureMessage: null,
+        warnings: [],
+        createdAt: now,
+        startedAt: null,
+        completedAt: null,
+        updatedAt: now,
+      };
+      await this.save();
+      await this.ctx.storage.setAlarm(now + STALL_TIMEOUT_MS);
+    }
+    return this.snapshot();
+  }
+
+  async snapshot(): Promise<RenderSnapshot> {
+    const state = this.require();
+    return { ...state, progress: progressOf(state), etaSeconds: etaSeconds(state, Date.now()) };
+  }
+
+  /** Moves queued → rendering. Returns false if the render is already over. */
+  async beginPlanning(): Promise<boolean> {
+    const state = this.require();
+    if (isTerminal(state.status)) return false;
+    if (state.status === "queued") {
+      state.status = "rendering";
+      state.startedAt = Date.now();
+      await this.save();
+      await this.mirror();
+    }
+    return true;
+  }
+
+  /** Records the plan once; later calls (duplicate plan deliveries) get the first plan back. */
+  async recordPlan(plan: RenderPlan): Promise<RenderPlan> {
+    const state = this.require();
+    if (!state.plan) {
+      state.plan = plan;
+      await this.save();
+      await this.mirror();
+    }
+    return state.plan;
+  }
+
+  /** Claims a chunk for capture. Returns null when the chunk is done or the render is over. */
+  async beginChunk(index: number): Promise<{ chunk: ChunkEntry; plan: RenderPlan; spec: RenderSpec } | null> {
+    const state = this.require();
+    const chunk = this.chunk(index);
+    if (isTerminal(state.status) || chunk.status === "done") return null;
+    chunk.status = "capturing";
+    chunk.attempts += 1;
+    chunk.framesCaptured = 0;
+    await this.save();
+    return { chunk: { ...chunk }, plan: state.plan!, spec: state.spec };
+  }
+
+  async chunkProgress(index: number, framesCaptured: number): Promise<void> {
+    const chunk = this.chunk(index);
+    if (chunk.status !== "capturing") return;
+    chunk.framesCaptured = Math.max(chunk.framesCaptured, framesCaptured);
+    await this.save();
+  }
+
+  async chunkFailed(index: number, message: string): Promise<void> {
+    const chunk = this.chunk(index);
+    if (chunk.status === "done") return;
+    chunk.status = "pending";
+    chunk.framesCaptured = 0;
+    chunk.lastError = message;
+    await this.save();
+  }
+
+  async completeChunk(index: number, segmentKey: string): Promise<ChunkCompletion> {
+    const state = this.require();
+    const chunk = this.chunk(index);
+    if (chunk.status === "done") return { counted: false, dispatchFinalize: false };
+    chunk.status = "done";
+    chunk.segmentKey = segmentKey;
+    chunk.framesCaptured = chunk.endFrame - chunk.startFrame;
+    const allDone = state.plan!.chunks.every((c) => c.status === "done");
+    const dispatchFinalize = allDone && !state.finalizeDispatched && !isTerminal(state.status);
+    if (dispatchFinalize) state.finalizeDispatched = true;
+    await this.save();
+    await this.mirror();
+    return { counted: true, dispatchFinalize };
+  }
+
+  async complete(output: RenderOutput): Promise<void> {
+    const state = this.require();
+    if (isTerminal(state.status)) return;
+    state.status = "completed";
+    state.output = output;
+    state.completedAt = Date.now();
+    await this.save();
+    await this.ctx.storage.deleteAlarm();
+    await this.mirror();
+  }
+
+  async fail(message: string): Promise<void> {
+    const state = this.state;
+    if (!state || isTerminal(state.status)) return;
+    state.status = "failed";
+    state.failureMessage = message;
+    state.completedAt = Date.now();
+    await this.save();
+    await this.ctx.storage.deleteAlarm();
+    await this.mirror();
+  }
+
+  async addWarning(warning: string): Promise<void> {
+    const state = this.require();
+    if (state.warnings.length < 100 && !state.warnings.includes(warning)) {
+      state.warnings.push(warning);
+      await this.save();
+    }
+  }
+
+  /** Watchdog: fails a render that stopped making progress (a lost message, a hung step). */
+  override async alarm(): Promise<void> {
+    const state = this.state;
+    if (!state || isTerminal(state.status)) return;
+    const idle = Date.now() - state.updatedAt;
+    if (idle >= STALL_TIMEOUT_MS) {
+      await this.fail(`render timed out: no progress for ${Math.round(idle / 1000)} s`);
+    } else {
+      await this.ctx.storage.setAlarm(state.updatedAt + STALL_TIMEOUT_MS);
+    }
+  }
+
+  private require(): RenderState {
+    if (!this.state) throw new Error("render job not initialised");
+    return this.state;
+  }
+
+  private chunk(index: number): ChunkEntry {
+    const chunk = this.require().plan?.chunks[index];
+    if (!chunk) throw new Error(`render has no chunk ${index}`);
+    return chunk;
+  }
+
+  private async save(): Promise<void> {
+    this.state!.updatedAt = Date.now();
+    await this.ctx.storage.put("state", this.state);
+  }
+
+  /** Copies the listing-relevant fields to D1. Never overwrites a terminal row. */
+  private async mirror(): Promise<void> {
+    const s = this.require();
+    const scale = s.plan?.scale ?? 1;
+    await db(this.env.DB)
+      .update(renders)
+      .set({
+        status: s.status,
+        progress: progressOf(s),
+        duration: s.output?.duration ?? s.plan?.duration ?? null,
+        frameCount: s.output?.frameCount ?? s.plan?.frameCount ?? null,
+        width: s.plan ? s.plan.width * scale : null,
+        height: s.plan ? s.plan.height * scale : null,
+        outputKey: s.output?.key ?? null,
+        outputBytes: s.output?.bytes ?? null,
+        failureMessage: s.failureMessage,
+        startedAt: s.startedAt,
+        completedAt: s.completedAt,
+      })
+      .where(and(eq(renders.id, s.spec.renderId), notInArray(renders.status, ["completed", "failed"])));
+  }
+}

@@ -1,0 +1,103 @@
+// The shape of one render's state as owned by its RenderJob Durable Object, and the pure
+// functions over it (progress, ETA), kept apart from the DO so they can be tested alone.
+import { z } from "zod";
+
+export const RenderStatus = z.enum(["queued", "rendering", "completed", "failed"]);
+export type RenderStatus = z.infer<typeof RenderStatus>;
+
+export const OutputFormat = z.enum(["mp4", "webm", "mov"]);
+export type OutputFormat = z.infer<typeof OutputFormat>;
+export const Quality = z.enum(["draft", "standard", "high"]);
+export type Quality = z.infer<typeof Quality>;
+export const Resolution = z.enum(["1080p", "4k"]);
+export type Resolution = z.infer<typeof Resolution>;
+export const AspectRatio = z.enum(["16:9", "9:16", "1:1"]);
+export type AspectRatio = z.infer<typeof AspectRatio>;
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** Everything the pipeline needs to render, fixed when the render is created. */
+export interface RenderSpec {
+  renderId: string;
+  accountId: string;
+  assetId: string;
+  entry: string;
+  fps: number;
+  quality: Quality;
+  format: OutputFormat;
+  resolution: Resolution;
+  aspectRatio: AspectRatio | null;
+  /** Variable overrides as JSON text (plain strings keep the RPC types simple). */
+  variablesJson: string;
+  /** Origin the capture browser loads the composition page from. */
+  origin: string;
+}
+
+export type ChunkStatus = "pending" | "capturing" | "done";
+
+export interface ChunkEntry {
+  index: number;
+  /** First frame (inclusive) and last frame (exclusive) of the chunk. */
+  startFrame: number;
+  endFrame: number;
+  status: ChunkStatus;
+  attempts: number;
+  framesCaptured: number;
+  segmentKey: string | null;
+  lastError: string | null;
+}
+
+export interface RenderPlan {
+  duration: number;
+  frameCount: number;
+  /** Composition size in CSS pixels; output is this × scale. */
+  width: number;
+  height: number;
+  scale: number;
+  chunks: ChunkEntry[];
+}
+
+export interface RenderOutput {
+  key: string;
+  bytes: number;
+  frameCount: number;
+  duration: number;
+}
+
+export interface RenderState {
+  spec: RenderSpec;
+  status: RenderStatus;
+  plan: RenderPlan | null;
+  finalizeDispatched: boolean;
+  output: RenderOutput | null;
+  failureMessage: string | null;
+  warnings: string[];
+  createdAt: number;
+  startedAt: number | null;
+  completedAt: number | null;
+  updatedAt: number;
+}
+
+export function isTerminal(status: RenderStatus): boolean {
+  return status === "completed" || status === "failed";
+}
+
+/** Share of work done, 0..1: capture+encode of all frames is 95%, the final stitch the rest. */
+export function progressOf(state: RenderState): number {
+  if (state.status === "completed") return 1;
+  const plan = state.plan;
+  if (!plan || plan.frameCount === 0) return 0;
+  const frames = plan.chunks.reduce(
+    (sum, c) => sum + (c.status === "done" ? c.endFrame - c.startFrame : c.framesCaptured),
+    0,
+  );
+  return Math.min(0.95, (frames / plan.frameCount) * 0.95);
+}
+
+/** Seconds left, extrapolated from the pace since rendering started; null until measurable. */
+export function etaSeconds(state: RenderState, now: number): number | null {
+  const progress = progressOf(state);
+  if (!state.startedAt || progress <= 0.01 || isTerminal(state.status)) return null;
+  const elapsed = (now - state.startedAt) / 1000;
+  return Math.max(0, Math.round((elapsed / progress) * (1 - progress)));
+}

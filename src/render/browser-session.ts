@@ -1,0 +1,103 @@
+// One browser with one page showing a composition, driven through the `browser` binding
+// (Browser Rendering in production, Miniflare's local Chromium in development).
+// One page per browser: background tabs are never painted, so parallelism means browsers.
+import puppeteer, { type Browser, type CDPSession, type Page } from "@cloudflare/puppeteer";
+import { pageDriverSource } from "./page-driver.ts";
+
+/** The composition itself is wrong (throws, declares no duration…): retrying cannot help. */
+export class CompositionError extends Error {}
+
+export interface ProbeResult {
+  hasRoot: boolean;
+  duration: number | null;
+  width: number | null;
+  height: number | null;
+  errors: string[];
+}
+
+export interface SessionOptions {
+  url: string;
+  width: number;
+  height: number;
+  deviceScaleFactor: number;
+  /** Transparent page background, for formats that carry alpha. */
+  transparent: boolean;
+  seed: number;
+}
+
+export interface ScreenshotOptions {
+  format: "jpeg" | "png";
+  quality?: number;
+}
+
+const NAVIGATION_TIMEOUT_MS = 30_000;
+/** How long to wait for a GSAP timeline to appear when the root declares no duration. */
+const TIMELINE_WAIT_MS = 3_000;
+
+export class CompositionSession {
+  private constructor(
+    private readonly browser: Browser,
+    private readonly page: Page,
+    private readonly cdp: CDPSession,
+    readonly pageErrors: string[],
+  ) {}
+
+  static async open(binding: Fetcher, options: SessionOptions): Promise<CompositionSession> {
+    const browser = await puppeteer.launch(binding, { keep_alive: 60_000 });
+    try {
+      const page = await browser.newPage();
+      const pageErrors: string[] = [];
+      page.on("pageerror", (err) => pageErrors.push(err instanceof Error ? err.message : String(err)));
+      await page.setViewport({
+        width: options.width,
+        height: options.height,
+        deviceScaleFactor: options.deviceScaleFactor,
+      });
+      const cdp = await page.createCDPSession();
+      if (options.transparent) {
+        await cdp.send("Emulation.setDefaultBackgroundColorOverride", { color: { r: 0, g: 0, b: 0, a: 0 } });
+      }
+      await page.evaluateOnNewDocument(pageDriverSource(options.seed));
+      const response = await page.goto(options.url, { waitUntil: "load", timeout: NAVIGATION_TIMEOUT_MS });
+      if (response && !response.ok()) {
+        throw new CompositionError(`composition page could not be loaded: HTTP ${response.status()}`);
+      }
+      return new CompositionSession(browser, page, cdp, pageErrors);
+    } catch (err) {
+      await browser.close().catch(() => {});
+      throw err;
+    }
+  }
+
+  async probe(): Promise<ProbeResult> {
+    const result = (await this.page.evaluate(
+      `window.__reelflare.probe(${TIMELINE_WAIT_MS})`,
+    )) as ProbeResult;
+    return { ...result, errors: [...new Set([...this.pageErrors, ...result.errors])] };
+  }
+
+  async seek(seconds: number): Promise<void> {
+    await this.page.evaluate(`window.__reelflare.seek(${seconds})`);
+  }
+
+  async screenshot(options: ScreenshotOptions): Promise<Uint8Array> {
+    const { data } = await this.cdp.send("Page.captureScreenshot", {
+      format: options.format,
+      quality: options.format === "jpeg" ? options.quality : undefined,
+      optimizeForSpeed: true,
+      captureBeyondViewport: false,
+    });
+    return base64ToBytes(data);
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close().catch(() => {});
+  }
+}
+
+function base64ToBytes(data: string): Uint8Array {
+  const bin = atob(data);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}

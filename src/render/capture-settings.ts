@@ -1,0 +1,26 @@
+// How a render's settings translate into capture settings.
+import type { OutputFormat, Quality, Resolution, RenderSpec } from "../jobs/render-state.ts";
+import type { ScreenshotOptions } from "./browser-session.ts";
+
+const JPEG_QUALITY: Record<Quality, number> = { draft: 80, standard: 95, high: 100 };
+
+/** Formats that carry alpha are captured as PNG over a transparent page background. */
+export function hasAlpha(format: OutputFormat): boolean {
+  return format !== "mp4";
+}
+
+export function screenshotOptions(spec: Pick<RenderSpec, "format" | "quality">): ScreenshotOptions {
+  return hasAlpha(spec.format) ? { format: "png" } : { format: "jpeg", quality: JPEG_QUALITY[spec.quality] };
+}
+
+/** 4k is the same layout captured at device scale factor 2. */
+export function scaleFor(resolution: Resolution): number {
+  return resolution === "4k" ? 2 : 1;
+}
+
+/** A seed derived from the render id, so reruns of one render see the same randomness. */
+export function seedFor(renderId: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < renderId.length; i++) h = Math.imul(h ^ renderId.charCodeAt(i), 16777619);
+  return h >>> 0;
+}

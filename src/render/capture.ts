@@ -1,0 +1,81 @@
+// Phase 2 — capture one chunk: a browser seeks the page frame by frame and each screenshot is
+// streamed straight into the encoder, which answers with a closed-GOP segment stored in R2.
+import type { Env } from "../env.ts";
+import { configFrom } from "../config.ts";
+import { renderJob } from "../jobs/job-stub.ts";
+import { r2Keys } from "../assets/layout.ts";
+import { encodeSegment } from "../encoder/client.ts";
+import { CompositionSession } from "./browser-session.ts";
+import { compositionPageUrl } from "./capture-url.ts";
+import { hasAlpha, screenshotOptions, seedFor } from "./capture-settings.ts";
+import { putResponseBody } from "./r2-stream.ts";
+
+/** Report progress to the RenderJob at most this often. */
+const PROGRESS_INTERVAL_MS = 500;
+
+export async function captureChunk(env: Env, renderId: string, chunkIndex: number): Promise<void> {
+  const job = renderJob(env, renderId);
+  const claim = await job.beginChunk(chunkIndex);
+  if (!claim) return; // already done (duplicate delivery) or the render is over
+  const { chunk, plan, spec } = claim;
+  const config = configFrom(env);
+  const shot = screenshotOptions(spec);
+
+  const session = await CompositionSession.open(env.BROWSER, {
+    url: await compositionPageUrl(config.signingSecret, spec.origin, spec),
+    width: plan.width,
+    height: plan.height,
+    deviceScaleFactor: plan.scale,
+    transparent: hasAlpha(spec.format),
+    seed: seedFor(renderId),
+  });
+  try {
+    const frames = new TransformStream<Uint8Array, Uint8Array>();
+    const encoded = encodeSegment(
+      env,
+      chunkIndex,
+      {
+        fps: spec.fps,
+        quality: spec.quality,
+        format: spec.format,
+        width: plan.width * plan.scale,
+        height: plan.height * plan.scale,
+        frames: chunk.endFrame - chunk.startFrame,
+        input: shot.format,
+      },
+      frames.readable,
+    );
+    // If the encoder fails mid-stream, stop capturing at once instead of blocking on writes.
+    const encoderGaveUp = encoded.then(() => {
+      throw new Error("encoder answered before all frames were sent");
+    });
+    encoderGaveUp.catch(() => {});
+
+    const writer = frames.writable.getWriter();
+    let lastReport = Date.now();
+    try {
+      for (let frame = chunk.startFrame; frame < chunk.endFrame; frame++) {
+        await session.seek(frame / spec.fps);
+        const image = await session.screenshot(shot);
+        await Promise.race([writer.write(image), encoderGaveUp]);
+        if (Date.now() - lastReport >= PROGRESS_INTERVAL_MS) {
+          lastReport = Date.now();
+          await job.chunkProgress(chunkIndex, frame - chunk.startFrame + 1);
+        }
+      }
+      await writer.close();
+    } catch (err) {
+      await writer.abort(err).catch(() => {});
+      // Prefer the encoder's own explanation when it is the one that failed.
+      await Promise.race([encoded, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      throw err;
+    }
+
+    const segmentKey = r2Keys.segment(renderId, chunkIndex);
+    await putResponseBody(env.BUCKET, segmentKey, await encoded, "video/x-matroska");
+    const { dispatchFinalize } = await job.completeChunk(chunkIndex, segmentKey);
+    if (dispatchFinalize) await env.RENDER_QUEUE.send({ kind: "finalize", renderId });
+  } finally {
+    await session.close();
+  }
+}

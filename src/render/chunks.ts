@@ -1,0 +1,29 @@
+// Chunk sizing policy: aim for `chunkFrames` frames per chunk (small enough to retry cheaply
+// and to stay well inside one queue invocation), but never more than `maxChunks` chunks (the
+// number of browsers one render may use at once); frames are spread evenly so no chunk is
+// a tiny remainder.
+export interface ChunkRange {
+  index: number;
+  startFrame: number;
+  endFrame: number;
+}
+
+export function planChunks(frameCount: number, chunkFrames: number, maxChunks: number): ChunkRange[] {
+  if (frameCount <= 0) return [];
+  const count = Math.max(1, Math.min(maxChunks, Math.ceil(frameCount / chunkFrames), frameCount));
+  const base = Math.floor(frameCount / count);
+  const extra = frameCount % count;
+  const chunks: ChunkRange[] = [];
+  let start = 0;
+  for (let index = 0; index < count; index++) {
+    const size = base + (index < extra ? 1 : 0);
+    chunks.push({ index, startFrame: start, endFrame: start + size });
+    start += size;
+  }
+  return chunks;
+}
+
+/** Frames in the output: the duration at the requested fps, at least one. */
+export function frameCountFor(durationSeconds: number, fps: number): number {
+  return Math.max(1, Math.round(durationSeconds * fps));
+}

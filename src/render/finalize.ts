@@ -1,0 +1,36 @@
+// Phase 3 — finalize: stream-copy the segments into one file (no re-encode), store it, and
+// mark the render completed. Segments are deleted once the output is safely stored.
+import type { Env } from "../env.ts";
+import { renderJob } from "../jobs/job-stub.ts";
+import { isTerminal } from "../jobs/render-state.ts";
+import { r2Keys } from "../assets/layout.ts";
+import { finalizeSegments } from "../encoder/client.ts";
+import { lengthPrefixedObjects, putResponseBody } from "./r2-stream.ts";
+
+const CONTENT_TYPES = { mp4: "video/mp4", webm: "video/webm", mov: "video/quicktime" } as const;
+
+export async function finalizeRender(env: Env, renderId: string): Promise<void> {
+  const job = renderJob(env, renderId);
+  const { spec, plan, status } = await job.snapshot();
+  if (isTerminal(status) || !plan) return;
+  const segmentKeys = plan.chunks.map((c) => {
+    if (!c.segmentKey) throw new Error(`chunk ${c.index} has no segment yet`);
+    return c.segmentKey;
+  });
+
+  const res = await finalizeSegments(
+    env,
+    0,
+    { format: spec.format, fps: spec.fps, frames: plan.frameCount },
+    lengthPrefixedObjects(env.BUCKET, segmentKeys),
+  );
+  const outputKey = r2Keys.output(renderId, spec.format);
+  const stored = await putResponseBody(env.BUCKET, outputKey, res, CONTENT_TYPES[spec.format]);
+  await job.complete({
+    key: outputKey,
+    bytes: stored.size,
+    frameCount: Number(res.headers.get("x-frame-count") ?? plan.frameCount),
+    duration: Number(res.headers.get("x-duration") ?? plan.duration),
+  });
+  await env.BUCKET.delete(segmentKeys);
+}

@@ -1,0 +1,70 @@
+// Phase 1 — plan: load the composition once, read its size and duration, split the frames
+// into chunks and fan out one capture message per chunk.
+import type { Env } from "../env.ts";
+import { configFrom } from "../config.ts";
+import { renderJob } from "../jobs/job-stub.ts";
+import type { RenderPlan } from "../jobs/render-state.ts";
+import { CompositionError, CompositionSession } from "./browser-session.ts";
+import { compositionPageUrl } from "./capture-url.ts";
+import { frameCountFor, planChunks } from "./chunks.ts";
+import { hasAlpha, scaleFor, seedFor } from "./capture-settings.ts";
+
+const DEFAULT_SIZE = { width: 1920, height: 1080 };
+
+export async function planRender(env: Env, renderId: string): Promise<void> {
+  const job = renderJob(env, renderId);
+  if (!(await job.beginPlanning())) return;
+  const { spec, plan: existing } = await job.snapshot();
+  const config = configFrom(env);
+
+  let plan = existing;
+  if (!plan) {
+    const session = await CompositionSession.open(env.BROWSER, {
+      url: await compositionPageUrl(config.signingSecret, spec.origin, spec),
+      ...DEFAULT_SIZE,
+      deviceScaleFactor: 1,
+      transparent: hasAlpha(spec.format),
+      seed: seedFor(renderId),
+    });
+    let probe;
+    try {
+      probe = await session.probe();
+    } finally {
+      await session.close();
+    }
+    if (probe.errors.length) {
+      throw new CompositionError(`composition page threw an error while loading: ${probe.errors[0]}`);
+    }
+    if (!probe.hasRoot) {
+      throw new CompositionError(`${spec.entry} has no root element with a data-composition-id attribute`);
+    }
+    if (probe.duration === null) {
+      throw new CompositionError(
+        "composition never declares a duration: set data-duration on the root element or register a GSAP timeline in window.__timelines",
+      );
+    }
+    const frameCount = frameCountFor(probe.duration, spec.fps);
+    const draft: RenderPlan = {
+      duration: frameCount / spec.fps,
+      frameCount,
+      width: probe.width ?? DEFAULT_SIZE.width,
+      height: probe.height ?? DEFAULT_SIZE.height,
+      scale: scaleFor(spec.resolution),
+      chunks: planChunks(frameCount, config.chunkFrames, config.maxChunks).map((c) => ({
+        ...c,
+        status: "pending",
+        attempts: 0,
+        framesCaptured: 0,
+        segmentKey: null,
+        lastError: null,
+      })),
+    };
+    plan = await job.recordPlan(draft);
+  }
+  // Re-sending on a duplicate plan delivery is harmless: capture skips chunks already done.
+  await env.RENDER_QUEUE.sendBatch(
+    plan.chunks
+      .filter((c) => c.status !== "done")
+      .map((c) => ({ body: { kind: "capture" as const, renderId, chunkIndex: c.index } })),
+  );
+}
