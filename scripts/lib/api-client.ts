@@ -1,0 +1,68 @@
+// A minimal client of the public API, used by `npm start` (to render the example) and by the
+// end-to-end tests — it does exactly what an external client would.
+export interface ClientOptions {
+  apiUrl: string;
+  apiKey: string;
+}
+
+export interface RenderDetail {
+  render_id: string;
+  status: "queued" | "rendering" | "completed" | "failed";
+  progress: number;
+  eta_seconds: number | null;
+  video_url: string | null;
+  failure_message: string | null;
+  [key: string]: unknown;
+}
+
+export class ApiClient {
+  constructor(private readonly opts: ClientOptions) {}
+
+  async request(method: string, path: string, body?: BodyInit, headers: Record<string, string> = {}): Promise<Response> {
+    return fetch(`${this.opts.apiUrl}${path}`, {
+      method,
+      body,
+      headers: { "x-api-key": this.opts.apiKey, ...headers },
+    });
+  }
+
+  private async json<T>(res: Response): Promise<T> {
+    const body = (await res.json()) as { data?: T; error?: { code: string; message: string } };
+    if (!res.ok || body.error) {
+      throw new Error(`${res.status} ${body.error?.code}: ${body.error?.message}`);
+    }
+    return body.data as T;
+  }
+
+  async uploadZip(zip: Uint8Array, filename = "project.zip"): Promise<{ asset_id: string }> {
+    const form = new FormData();
+    form.set("file", new Blob([zip], { type: "application/zip" }), filename);
+    return this.json(await this.request("POST", "/v3/assets", form));
+  }
+
+  async createRender(body: Record<string, unknown>): Promise<{ render_id: string }> {
+    return this.json(
+      await this.request("POST", "/v3/hyperframes/renders", JSON.stringify(body), { "content-type": "application/json" }),
+    );
+  }
+
+  async getRender(id: string): Promise<RenderDetail> {
+    return this.json(await this.request("GET", `/v3/hyperframes/renders/${id}`));
+  }
+
+  /** Polls until the render ends; `onProgress` sees every poll. */
+  async waitForRender(
+    id: string,
+    onProgress: (r: RenderDetail) => void = () => {},
+    timeoutMs = 10 * 60_000,
+  ): Promise<RenderDetail> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const render = await this.getRender(id);
+      onProgress(render);
+      if (render.status === "completed" || render.status === "failed") return render;
+      if (Date.now() > deadline) throw new Error(`render ${id} still ${render.status} after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}

@@ -1,0 +1,68 @@
+// `npm start`: boots the service locally, renders the bundled example through the public API
+// like any client would (printing progress), saves the video under renders/, then keeps
+// serving until Ctrl-C.
+import fs from "node:fs/promises";
+import path from "node:path";
+import { startLocalStack } from "./lib/local-stack.ts";
+import { projectRoot } from "./lib/paths.ts";
+import { zipDirectory } from "./lib/zip-dir.ts";
+import { ApiClient } from "./lib/api-client.ts";
+
+const started = performance.now();
+const port = Number(process.env.PORT ?? 8787);
+const encoderPort = Number(process.env.ENCODER_PORT ?? port + 1);
+const seconds = (ms: number) => (ms / 1000).toFixed(1);
+
+const stack = await startLocalStack({
+  port,
+  encoderPort,
+  persistTo: path.join(projectRoot, ".reelflare/state"),
+  log: process.env.VERBOSE ? undefined : (line) => (/error|warn/i.test(line) ? console.error(line) : undefined),
+});
+const bootMs = performance.now() - started;
+console.log(`\nreelflare is serving at ${stack.apiUrl}  (ready ${seconds(bootMs)} s after start)`);
+console.log(`API key (development account): ${stack.apiKey}`);
+console.log(`  e.g. curl -H "x-api-key: ${stack.apiKey}" ${stack.apiUrl}/v3/users/me\n`);
+
+const shutdown = async () => {
+  await stack.stop();
+  process.exit(0);
+};
+process.on("SIGINT", shutdown);
+process.on("SIGTERM", shutdown);
+
+if (process.env.SKIP_EXAMPLE !== "1") {
+  try {
+    const client = new ApiClient(stack);
+    const renderStarted = performance.now();
+    const exampleDir = path.join(projectRoot, "examples/hello");
+    const { asset_id } = await client.uploadZip(await zipDirectory(exampleDir), "hello.zip");
+    const { render_id } = await client.createRender({
+      project: { type: "asset_id", asset_id },
+      fps: 30,
+      quality: "standard",
+      format: "mp4",
+    });
+    console.log(`rendering examples/hello as ${render_id}…`);
+    let last = "";
+    const render = await client.waitForRender(render_id, (r) => {
+      const line = `  ${r.status} ${(r.progress * 100).toFixed(0)}%${r.eta_seconds != null ? ` (eta ${r.eta_seconds} s)` : ""}`;
+      if (line !== last) console.log(line);
+      last = line;
+    });
+    if (render.status !== "completed" || !render.video_url) {
+      throw new Error(`example render failed: ${render.failure_message}`);
+    }
+    const video = await fetch(render.video_url);
+    const out = path.join(projectRoot, "renders", "hello.mp4");
+    await fs.mkdir(path.dirname(out), { recursive: true });
+    await fs.writeFile(out, new Uint8Array(await video.arrayBuffer()));
+    console.log(
+      `done in ${seconds(performance.now() - renderStarted)} s: ${path.relative(process.cwd(), out)} ` +
+        `(${render.frame_count} frames, ${render.width}×${render.height}, ${render.duration} s)`,
+    );
+  } catch (err) {
+    console.error(`example render did not complete: ${(err as Error).message}`);
+  }
+}
+console.log(`\nstill serving at ${stack.apiUrl} — Ctrl-C to stop`);
