@@ -12,7 +12,7 @@ async function errorOf(res: Response) {
 describe("API key authentication", () => {
   it("identifies the key's account through x-api-key and Bearer", async () => {
     const acct = await createAccount("alice");
-    for (const headers of [{ "x-api-key": acct.key }, { authorization: `Bearer ${acct.key}` }]) {
+    for (const headers of [{ "x-api-key": acct.key }, { authorization: `Bearer ${acct.key}` }] as Record<string, string>[]) {
       const res = await api(null, "/v3/users/me", { headers });
       expect(res.status).toBe(200);
       const body = (await res.json()) as { data: { account_id: string; name: string } };

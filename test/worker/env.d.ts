@@ -1,11 +1,12 @@
+// Types `env` from cloudflare:test as the Worker's bindings plus the test-only migrations.
 import type { D1Migration } from "cloudflare:test";
-import type { Env } from "../../src/env.ts";
+import type { Env as WorkerEnv } from "../../src/env.ts";
 
 declare global {
   namespace Cloudflare {
-    interface Env extends import("../../src/env.ts").Env {
-      TEST_MIGRATIONS: D1Migration[];
+    interface Env extends WorkerEnv {
+      TEST_MIGRATIONS?: D1Migration[];
     }
   }
 }
-export type { Env };
+export {};

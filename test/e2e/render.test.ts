@@ -1,0 +1,122 @@
+// End to end on the real local stack: public API → queue → browser → encoder → R2 → signed
+// download, checked the way a user would check the file.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { zipSync, strToU8 } from "fflate";
+import { bootStack, type E2EStack } from "./local-stack.ts";
+import { pixelAt, probeVideo } from "../support/media.ts";
+
+// 320×240, 2 s: a GSAP-style timeline paints the page red before t=1 and blue after; a CSS
+// animation turns the bottom bar yellow → green at t=1. Both must be seeked, not played.
+const COLOURS = `<!doctype html><html><head><style>
+  html, body { margin: 0; }
+  #root { position: relative; width: 320px; height: 240px; background: red; }
+  #bar { position: absolute; left: 0; bottom: 0; width: 320px; height: 60px; animation: bar 2s linear both; }
+  @keyframes bar { 0%, 49.9% { background: yellow; } 50%, 100% { background: rgb(0, 160, 0); } }
+</style></head><body>
+  <div id="root" data-composition-id="colours" data-width="320" data-height="240" data-start="0" data-duration="2">
+    <div id="bar"></div>
+  </div>
+  <script>
+    const root = document.getElementById("root");
+    window.__timelines = window.__timelines || {};
+    window.__timelines.colours = {
+      duration: () => 2,
+      pause() {},
+      seek(t) { root.style.background = t < 1 ? "red" : "blue"; },
+    };
+  </script>
+</body></html>`;
+
+const THROWS = `<!doctype html><html><body>
+  <div data-composition-id="x" data-width="320" data-height="240" data-duration="1"></div>
+  <script>throw new Error("kaboom from the composition");</script>
+</body></html>`;
+
+const NO_DURATION = `<!doctype html><html><body>
+  <div data-composition-id="x" data-width="320" data-height="240"></div>
+</body></html>`;
+
+const zip = (html: string) => zipSync({ "index.html": strToU8(html) });
+
+function near(actual: number[], expected: number[], tolerance = 40) {
+  expect(actual.slice(0, 3).every((v, i) => Math.abs(v - expected[i]!) <= tolerance), `${actual} ≈ ${expected}`).toBe(
+    true,
+  );
+}
+
+let stack: E2EStack;
+let tmp: string;
+
+beforeAll(async () => {
+  stack = await bootStack();
+  tmp = await fs.mkdtemp(path.join(os.tmpdir(), "reelflare-out-"));
+});
+
+afterAll(async () => {
+  await stack?.dispose();
+  if (tmp) await fs.rm(tmp, { recursive: true, force: true });
+});
+
+describe("a render through the local stack", () => {
+  it("produces an mp4 with the right codec, size, frame count, duration and colours", async () => {
+    const { client } = stack;
+    const { asset_id } = await client.uploadZip(zip(COLOURS));
+    const { render_id } = await client.createRender({ project: { type: "asset_id", asset_id }, fps: 15 });
+    const statuses = new Set<string>();
+    const render = await client.waitForRender(render_id, (r) => statuses.add(r.status));
+    expect(render.failure_message, stack.logs.slice(-30).join("\n")).toBeNull();
+    expect(render.status).toBe("completed");
+    expect(statuses.has("rendering") || statuses.has("queued")).toBe(true);
+    expect(render).toMatchObject({ frame_count: 30, width: 320, height: 240, duration: 2, fps: 15 });
+
+    // The signed URL downloads without a key, and supports Range.
+    const res = await fetch(render.video_url!);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("video/mp4");
+    const file = path.join(tmp, "colours.mp4");
+    await fs.writeFile(file, new Uint8Array(await res.arrayBuffer()));
+    const ranged = await fetch(render.video_url!, { headers: { range: "bytes=0-7" } });
+    expect(ranged.status).toBe(206);
+    expect((await ranged.arrayBuffer()).byteLength).toBe(8);
+
+    const info = await probeVideo(file);
+    expect(info.codec).toBe("h264");
+    expect(info.pixFmt).toBe("yuv420p");
+    expect([info.width, info.height]).toEqual([320, 240]);
+    expect(info.frameCount).toBe(30); // duration × fps
+    expect(info.duration).toBeCloseTo(2, 1);
+
+    near(await pixelAt(file, 0.5, 160, 60), [255, 0, 0]); // timeline: red before 1 s
+    near(await pixelAt(file, 1.5, 160, 60), [0, 0, 255]); // …blue after
+    near(await pixelAt(file, 0.5, 160, 220), [255, 255, 0]); // CSS animation: yellow bar
+    near(await pixelAt(file, 1.5, 160, 220), [0, 160, 0]); // …then green
+  });
+
+  it("fails quickly, saying why, when the composition throws", async () => {
+    const { client } = stack;
+    const { asset_id } = await client.uploadZip(zip(THROWS));
+    const started = Date.now();
+    const { render_id } = await client.createRender({ project: { type: "asset_id", asset_id } });
+    const render = await client.waitForRender(render_id);
+    expect(render.status).toBe("failed");
+    expect(render.failure_message).toMatch(/threw an error.*kaboom from the composition/);
+    expect(render.video_url).toBeNull();
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
+  it("fails quickly, saying why, when the composition never declares a duration", async () => {
+    const { client } = stack;
+    const { asset_id } = await client.uploadZip(zip(NO_DURATION));
+    const started = Date.now();
+    const { render_id } = await client.createRender({ project: { type: "asset_id", asset_id } });
+    const render = await client.waitForRender(render_id);
+    expect(render.status).toBe("failed");
+    expect(render.failure_message).toMatch(/never declares a duration/);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    // The service keeps serving after failures.
+    expect((await fetch(`${stack.apiUrl}/healthz`)).status).toBe(200);
+  });
+});
