@@ -58,13 +58,23 @@ function videoCodecArgs(s: SegmentSpec): string[] {
   }
 }
 
-/** Frames arrive on stdin as concatenated images; the segment is Matroska for every format. */
+/**
+ * Segment containers: MPEG-TS for H.264 (its 90 kHz clock keeps the joined duration exact),
+ * Matroska for VP9 with alpha and ProRes, which MPEG-TS cannot carry.
+ */
+export const SEGMENT_CONTAINERS: Record<Format, { muxer: string; contentType: string }> = {
+  mp4: { muxer: "mpegts", contentType: "video/mp2t" },
+  webm: { muxer: "matroska", contentType: "video/x-matroska" },
+  mov: { muxer: "matroska", contentType: "video/x-matroska" },
+};
+
+/** Frames arrive on stdin as concatenated images. */
 export function segmentArgs(s: SegmentSpec, output: string): string[] {
   return [
     "-hide_banner", "-loglevel", "error", "-nostdin",
     "-f", "image2pipe", "-framerate", String(s.fps), "-c:v", s.input === "png" ? "png" : "mjpeg", "-i", "pipe:0",
     ...videoCodecArgs(s),
-    "-an", "-f", "matroska", "-y", output,
+    "-an", "-f", SEGMENT_CONTAINERS[s.format].muxer, "-y", output,
   ];
 }
 

@@ -9,7 +9,7 @@ import fsp from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { once } from "node:events";
-import { concatArgs, segmentArgs, CONTENT_TYPES, type Format, type SegmentSpec } from "./ffmpeg-args.ts";
+import { concatArgs, segmentArgs, CONTENT_TYPES, SEGMENT_CONTAINERS, type Format, type SegmentSpec } from "./ffmpeg-args.ts";
 import { FfmpegError, output, probe, start } from "./process.ts";
 
 class HttpError extends Error {
@@ -88,7 +88,7 @@ function killOnAbort(req: http.IncomingMessage, res: http.ServerResponse, kill: 
 async function encodeSegment(req: http.IncomingMessage, res: http.ServerResponse, q: URLSearchParams) {
   const spec = segmentSpec(q);
   await withTempDir(async (dir) => {
-    const out = path.join(dir, "segment.mkv");
+    const out = path.join(dir, "segment");
     const ffmpeg = start("ffmpeg", segmentArgs(spec, out));
     killOnAbort(req, res, () => ffmpeg.child.kill("SIGKILL"));
     req.pipe(ffmpeg.child.stdin!);
@@ -97,7 +97,10 @@ async function encodeSegment(req: http.IncomingMessage, res: http.ServerResponse
     if (facts.frames !== spec.frames) {
       throw new HttpError(422, "frame_count_mismatch", `expected ${spec.frames} frames, encoded ${facts.frames}`);
     }
-    await sendFile(res, out, { "content-type": "video/x-matroska", "x-frame-count": String(facts.frames) });
+    await sendFile(res, out, {
+      "content-type": SEGMENT_CONTAINERS[spec.format].contentType,
+      "x-frame-count": String(facts.frames),
+    });
   });
 }
 
@@ -117,7 +120,7 @@ async function receiveSegments(req: http.IncomingMessage, dir: string): Promise<
         if (header.length < 8) break;
         remaining = Number(header.readBigUInt64BE(0));
         header = Buffer.alloc(0);
-        const file = path.join(dir, `seg${String(files.length).padStart(5, "0")}.mkv`);
+        const file = path.join(dir, `seg${String(files.length).padStart(5, "0")}`);
         files.push(file);
         current = fs.createWriteStream(file);
       }

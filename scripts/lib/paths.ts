@@ -10,7 +10,6 @@ export function toolEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     XDG_CACHE_HOME: path.join(projectRoot, ".cache"),
     CLOUDFLARE_CF_FETCH_ENABLED: "false",
     WRANGLER_SEND_METRICS: "false",
-    WRANGLER_LOG: process.env.WRANGLER_LOG ?? "warn",
     ...extra,
   };
 }

@@ -7,7 +7,7 @@ export const r2Keys = {
   assetFile: (assetId: string, path: string) => `assets/${assetId}/files/${path}`,
   renderPrefix: (renderId: string) => `renders/${renderId}/`,
   segment: (renderId: string, chunkIndex: number) =>
-    `renders/${renderId}/segments/${String(chunkIndex).padStart(5, "0")}.mkv`,
+    `renders/${renderId}/segments/${String(chunkIndex).padStart(5, "0")}.seg`,
   output: (renderId: string, format: string) => `renders/${renderId}/output.${format}`,
 };
 

@@ -72,7 +72,8 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
     }
 
     const segmentKey = r2Keys.segment(renderId, chunkIndex);
-    await putResponseBody(env.BUCKET, segmentKey, await encoded, "video/x-matroska");
+    const segment = await encoded;
+    await putResponseBody(env.BUCKET, segmentKey, segment, segment.headers.get("content-type") ?? "application/octet-stream");
     const { dispatchFinalize } = await job.completeChunk(chunkIndex, segmentKey);
     if (dispatchFinalize) await env.RENDER_QUEUE.send({ kind: "finalize", renderId });
   } finally {

@@ -53,7 +53,7 @@ export async function pixelAt(file: string, timeSec: number, x: number, y: numbe
     "ffmpeg",
     [
       "-v", "error", ...decoderArgs(file), "-i", file, "-ss", String(timeSec), "-frames:v", "1",
-      "-vf", `crop=1:1:${x}:${y}`, "-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1",
+      "-vf", `format=rgba,crop=1:1:${x}:${y}`, "-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1",
     ],
     { encoding: "buffer", maxBuffer: 1024 * 1024 },
   );
