@@ -16,7 +16,11 @@ export interface RenderDetail {
 }
 
 export class ApiClient {
-  constructor(private readonly opts: ClientOptions) {}
+  private readonly opts: ClientOptions;
+
+  constructor(opts: ClientOptions) {
+    this.opts = opts;
+  }
 
   async request(method: string, path: string, body?: BodyInit, headers: Record<string, string> = {}): Promise<Response> {
     return fetch(`${this.opts.apiUrl}${path}`, {

@@ -17,14 +17,17 @@ export type ErrorCode =
   | "internal_error";
 
 export class ApiError extends Error {
-  constructor(
-    readonly status: ContentfulStatusCode,
-    readonly code: ErrorCode,
-    message: string,
-    readonly param?: string,
-    readonly headers: Record<string, string> = {},
-  ) {
+  readonly status: ContentfulStatusCode;
+  readonly code: ErrorCode;
+  readonly param?: string;
+  readonly headers: Record<string, string>;
+
+  constructor(status: ContentfulStatusCode, code: ErrorCode, message: string, param?: string, headers: Record<string, string> = {}) {
     super(message);
+    this.status = status;
+    this.code = code;
+    this.param = param;
+    this.headers = headers;
   }
 }
 

@@ -35,12 +35,17 @@ const NAVIGATION_TIMEOUT_MS = 30_000;
 const TIMELINE_WAIT_MS = 3_000;
 
 export class CompositionSession {
-  private constructor(
-    private readonly browser: Browser,
-    private readonly page: Page,
-    private readonly cdp: CDPSession,
-    readonly pageErrors: string[],
-  ) {}
+  private readonly browser: Browser;
+  private readonly page: Page;
+  private readonly cdp: CDPSession;
+  readonly pageErrors: string[];
+
+  private constructor(browser: Browser, page: Page, cdp: CDPSession, pageErrors: string[]) {
+    this.browser = browser;
+    this.page = page;
+    this.cdp = cdp;
+    this.pageErrors = pageErrors;
+  }
 
   static async open(binding: Fetcher, options: SessionOptions): Promise<CompositionSession> {
     const browser = await puppeteer.launch(binding, { keep_alive: 60_000 });
