@@ -85,6 +85,24 @@ async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number):
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
+/**
+ * Kills processes whose command line mentions `marker`: Miniflare starts Chromium in its own
+ * process group, so a browser can outlive wrangler; its profile lives under our temp dir.
+ */
+async function killProcessesMentioning(marker: string): Promise<void> {
+  for (const pid of await fs.readdir("/proc").catch(() => [] as string[])) {
+    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
+    const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+    if (cmdline.includes(marker)) {
+      try {
+        process.kill(Number(pid), "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+
 function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
@@ -110,9 +128,14 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
   await applyMigrations(target);
   const apiKey = await ensureDevKey(target, path.join(opts.persistTo, "..", "dev-key.json"));
 
+  // wrangler's temp dir (Miniflare's browser profiles) is ours, so leftovers can be found.
+  const tmpDir = path.join(opts.persistTo, "..", "tmp");
+  await fs.mkdir(tmpDir, { recursive: true });
   const children: ChildProcess[] = [];
   const stop = async () => {
     await Promise.all(children.map(stopChild));
+    await killProcessesMentioning(tmpDir);
+    await fs.rm(tmpDir, { recursive: true, force: true });
   };
   try {
     const encoder = spawn(process.execPath, [path.join(projectRoot, "containers/encoder/server.ts")], {
@@ -138,7 +161,7 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
         `ENCODER_LOCAL_ORIGIN:http://127.0.0.1:${opts.encoderPort}`,
         "--show-interactive-dev-session=false",
       ],
-      { cwd: projectRoot, env: toolEnv(), detached: true },
+      { cwd: projectRoot, env: toolEnv({ TMPDIR: tmpDir }), detached: true },
     );
     children.push(wrangler);
     pipeOutput(wrangler, "worker", log);
