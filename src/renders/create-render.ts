@@ -1,0 +1,102 @@
+// Creating a render: check the project, write the D1 row, initialise the RenderJob, queue
+// the plan step. If any step fails, the earlier ones are undone.
+import { and, eq } from "drizzle-orm";
+import type { Env } from "../env.ts";
+import { db } from "../db/client.ts";
+import { assets, renders, type RenderRow } from "../db/schema.ts";
+import { ApiError } from "../api/errors.ts";
+import type { CreateRenderRequest } from "../api/schemas.ts";
+import { newId } from "../lib/ids.ts";
+import { r2Keys } from "../assets/layout.ts";
+import { checkProjectPath } from "../assets/project-paths.ts";
+import { renderJob } from "../jobs/job-stub.ts";
+import type { RenderSpec } from "../jobs/render-state.ts";
+
+export async function createRender(
+  env: Env,
+  accountId: string,
+  req: CreateRenderRequest,
+  origin: string,
+): Promise<RenderRow> {
+  if (req.project.type !== "asset_id") {
+    throw new ApiError(
+      400,
+      "invalid_parameter",
+      `project.type '${req.project.type}' is not supported yet; upload the zip and use type 'asset_id'`,
+      "project.type",
+    );
+  }
+  const assetId = req.project.asset_id;
+  const asset = await db(env.DB)
+    .select({ id: assets.id, status: assets.status })
+    .from(assets)
+    .where(and(eq(assets.id, assetId), eq(assets.accountId, accountId)))
+    .get();
+  if (!asset || asset.status !== "ready") {
+    throw new ApiError(404, "asset_not_found", `asset '${assetId}' was not found`, "project.asset_id");
+  }
+  const entry = checkProjectPath(req.composition);
+  if (!entry.ok) {
+    throw new ApiError(400, "invalid_parameter", `composition path ${entry.reason}`, "composition");
+  }
+  if (!(await env.BUCKET.head(r2Keys.assetFile(assetId, entry.path)))) {
+    throw new ApiError(
+      400,
+      "hyperframes_project_invalid",
+      `project has no entry file '${entry.path}' at its root`,
+      "composition",
+    );
+  }
+
+  const row: RenderRow = {
+    id: newId.render(),
+    accountId,
+    assetId,
+    status: "queued",
+    title: req.title ?? null,
+    callbackId: req.callback_id ?? null,
+    callbackUrl: req.callback_url ?? null,
+    composition: entry.path,
+    fps: req.fps,
+    quality: req.quality,
+    format: req.format,
+    resolution: req.resolution,
+    aspectRatio: req.aspect_ratio ?? null,
+    variables: req.variables,
+    width: null,
+    height: null,
+    duration: null,
+    frameCount: null,
+    progress: 0,
+    outputKey: null,
+    outputBytes: null,
+    failureMessage: null,
+    createdAt: Date.now(),
+    startedAt: null,
+    completedAt: null,
+    deletedAt: null,
+  };
+  const spec: RenderSpec = {
+    renderId: row.id,
+    accountId,
+    assetId,
+    entry: entry.path,
+    fps: req.fps,
+    quality: req.quality,
+    format: req.format,
+    resolution: req.resolution,
+    aspectRatio: req.aspect_ratio ?? null,
+    variablesJson: JSON.stringify(req.variables),
+    origin,
+  };
+
+  await db(env.DB).insert(renders).values(row);
+  try {
+    await renderJob(env, row.id).create(spec);
+    await env.RENDER_QUEUE.send({ kind: "plan", renderId: row.id });
+  } catch (err) {
+    await db(env.DB).delete(renders).where(eq(renders.id, row.id));
+    throw err;
+  }
+  return row;
+}
