@@ -214,6 +214,11 @@ server.listen(port, host, () => {
   const actual = typeof address === "object" && address ? address.port : port;
   console.log(`encoder listening on http://${host}:${actual}`);
 });
+// Stop at once: idle keep-alive connections would otherwise hold server.close() open.
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
-  process.on(signal, () => server.close(() => process.exit(0)));
+  process.on(signal, () => {
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), 2_000).unref();
+  });
 }

@@ -86,14 +86,14 @@ async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number):
 }
 
 /**
- * Kills processes whose command line mentions `marker`: Miniflare starts Chromium in its own
- * process group, so a browser can outlive wrangler; its profile lives under our temp dir.
+ * Kills every process carrying `marker` in its environment. Miniflare starts Chromium in its
+ * own process group, so a browser can outlive wrangler; it inherits the marker, though.
  */
-async function killProcessesMentioning(marker: string): Promise<void> {
+async function killProcessesMarked(marker: string): Promise<void> {
   for (const pid of await fs.readdir("/proc").catch(() => [] as string[])) {
     if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
-    const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
-    if (cmdline.includes(marker)) {
+    const environ = await fs.readFile(`/proc/${pid}/environ`, "utf8").catch(() => "");
+    if (environ.split("\0").includes(marker)) {
       try {
         process.kill(Number(pid), "SIGKILL");
       } catch {
@@ -128,19 +128,18 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
   await applyMigrations(target);
   const apiKey = await ensureDevKey(target, path.join(opts.persistTo, "..", "dev-key.json"));
 
-  // wrangler's temp dir (Miniflare's browser profiles) is ours, so leftovers can be found.
-  const tmpDir = path.join(opts.persistTo, "..", "tmp");
-  await fs.mkdir(tmpDir, { recursive: true });
+  // Every process of this stack inherits this marker, so none can be left behind by stop().
+  const marker = `REELFLARE_STACK_ID=${randomBytes(8).toString("hex")}`;
+  const markedEnv = (env: NodeJS.ProcessEnv) => ({ ...env, REELFLARE_STACK_ID: marker.split("=")[1] });
   const children: ChildProcess[] = [];
   const stop = async () => {
     await Promise.all(children.map(stopChild));
-    await killProcessesMentioning(tmpDir);
-    await fs.rm(tmpDir, { recursive: true, force: true });
+    await killProcessesMarked(marker);
   };
   try {
     const encoder = spawn(process.execPath, [path.join(projectRoot, "containers/encoder/server.ts")], {
       cwd: projectRoot,
-      env: { ...process.env, PORT: String(opts.encoderPort), HOST: "127.0.0.1" },
+      env: markedEnv({ ...process.env, PORT: String(opts.encoderPort), HOST: "127.0.0.1" }),
       detached: true,
     });
     children.push(encoder);
@@ -161,7 +160,7 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
         `ENCODER_LOCAL_ORIGIN:http://127.0.0.1:${opts.encoderPort}`,
         "--show-interactive-dev-session=false",
       ],
-      { cwd: projectRoot, env: toolEnv({ TMPDIR: tmpDir }), detached: true },
+      { cwd: projectRoot, env: markedEnv(toolEnv()), detached: true },
     );
     children.push(wrangler);
     pipeOutput(wrangler, "worker", log);

@@ -60,7 +60,7 @@ function streamed(body: Buffer): ReadableStream<Uint8Array> {
 async function post(url: string, body: Buffer | ReadableStream<Uint8Array>) {
   return fetch(url, {
     method: "POST",
-    body: body instanceof Buffer ? streamed(body) : body,
+    body: Buffer.isBuffer(body) ? streamed(body) : body,
     duplex: "half",
   } as RequestInit);
 }
