@@ -57,12 +57,8 @@ function streamed(body: Buffer): ReadableStream<Uint8Array> {
   });
 }
 
-async function post(url: string, body: Buffer | ReadableStream<Uint8Array>) {
-  return fetch(url, {
-    method: "POST",
-    body: Buffer.isBuffer(body) ? streamed(body) : body,
-    duplex: "half",
-  } as RequestInit);
+async function post(url: string, body: Buffer) {
+  return fetch(url, { method: "POST", body: streamed(body), duplex: "half" } as RequestInit);
 }
 
 function framed(segments: Buffer[]): Buffer {
