@@ -17,7 +17,13 @@ const stack = await startLocalStack({
   port,
   encoderPort,
   persistTo: path.join(projectRoot, ".reelflare/state"),
-  log: process.env.VERBOSE ? undefined : (line) => (/error|warn/i.test(line) ? console.error(line) : undefined),
+  // Quiet by default: errors, warnings and per-chunk capture timings only (VERBOSE=1 for all).
+  log: process.env.VERBOSE
+    ? undefined
+    : (line) => {
+        if (/error|warn/i.test(line)) console.error(line);
+        else if (line.includes("[chunk-timing]")) console.log(line.replace(/^.*\[chunk-timing\] \{[^}]*\} /, "  capture: "));
+      },
 });
 const bootMs = performance.now() - started;
 console.log(`\nreelflare is serving at ${stack.apiUrl}  (ready ${seconds(bootMs)} s after start)`);

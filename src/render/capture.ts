@@ -52,12 +52,19 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
     encoderGaveUp.catch(() => {});
 
     const writer = frames.writable.getWriter();
+    const timing = { seekMs: 0, shotMs: 0, writeMs: 0, started: Date.now() };
     let lastReport = Date.now();
     try {
       for (let frame = chunk.startFrame; frame < chunk.endFrame; frame++) {
+        let t = Date.now();
         await session.seek(frame / spec.fps);
+        timing.seekMs += Date.now() - t;
+        t = Date.now();
         const image = await session.screenshot(shot);
+        timing.shotMs += Date.now() - t;
+        t = Date.now();
         await Promise.race([writer.write(image), encoderGaveUp]);
+        timing.writeMs += Date.now() - t;
         if (Date.now() - lastReport >= PROGRESS_INTERVAL_MS) {
           lastReport = Date.now();
           await job.chunkProgress(chunkIndex, frame - chunk.startFrame + 1);
@@ -71,12 +78,29 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
       throw err;
     }
 
-    const segmentKey = r2Keys.segment(renderId, chunkIndex);
     const segment = await encoded;
+    logChunkTiming(renderId, chunkIndex, chunk.endFrame - chunk.startFrame, timing);
+    const segmentKey = r2Keys.segment(renderId, chunkIndex);
     await putResponseBody(env.BUCKET, segmentKey, segment, segment.headers.get("content-type") ?? "application/octet-stream");
     const { dispatchFinalize } = await job.completeChunk(chunkIndex, segmentKey);
     if (dispatchFinalize) await env.RENDER_QUEUE.send({ kind: "finalize", renderId });
   } finally {
     await session.close();
   }
+}
+
+/** One line per chunk, so capture speed can be read from the logs (and by `npm run bench`). */
+function logChunkTiming(
+  renderId: string,
+  chunkIndex: number,
+  frames: number,
+  t: { seekMs: number; shotMs: number; writeMs: number; started: number },
+): void {
+  const totalMs = Date.now() - t.started;
+  const perFrame = (ms: number) => (ms / frames).toFixed(1);
+  console.log(
+    `[chunk-timing] ${JSON.stringify({ renderId, chunkIndex, frames, totalMs })} ` +
+      `${((frames * 1000) / totalMs).toFixed(1)} frames/s; per frame: seek ${perFrame(t.seekMs)} ms, ` +
+      `screenshot ${perFrame(t.shotMs)} ms, encoder backpressure ${perFrame(t.writeMs)} ms`,
+  );
 }
