@@ -39,20 +39,30 @@ async function handleMessage(env: Env, message: Message<unknown>): Promise<void>
     await runStep(env, msg);
     message.ack();
   } catch (err) {
-    const cause = err instanceof Error ? err.message : String(err);
-    const job = renderJob(env, msg.renderId);
-    if (err instanceof CompositionError) {
-      await job.fail(cause);
-      return message.ack();
+    try {
+      await recordFailure(env, message, msg, err);
+    } catch (bookkeeping) {
+      // The RenderJob could not be reached: let the queue deliver the step again.
+      console.error(`render ${msg.renderId}: could not record a failure`, bookkeeping);
+      message.retry({ delaySeconds: 2 ** message.attempts });
     }
-    console.error(`render ${msg.renderId}: ${describeStep(msg)} failed (attempt ${message.attempts})`, err);
-    if (msg.kind === "capture") await job.chunkFailed(msg.chunkIndex, cause);
-    if (message.attempts >= MAX_ATTEMPTS) {
-      await job.fail(`${describeStep(msg)} failed after ${message.attempts} attempts: ${cause}`);
-      return message.ack();
-    }
-    message.retry({ delaySeconds: 2 ** message.attempts });
   }
+}
+
+async function recordFailure(env: Env, message: Message<unknown>, msg: RenderMessage, err: unknown): Promise<void> {
+  const cause = err instanceof Error ? err.message : String(err);
+  const job = renderJob(env, msg.renderId);
+  if (err instanceof CompositionError) {
+    await job.fail(cause);
+    return message.ack();
+  }
+  console.error(`render ${msg.renderId}: ${describeStep(msg)} failed (attempt ${message.attempts})`, err);
+  if (msg.kind === "capture") await job.chunkFailed(msg.chunkIndex, cause);
+  if (message.attempts >= MAX_ATTEMPTS) {
+    await job.fail(`${describeStep(msg)} failed after ${message.attempts} attempts: ${cause}`);
+    return message.ack();
+  }
+  message.retry({ delaySeconds: 2 ** message.attempts });
 }
 
 export async function handleRenderBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {

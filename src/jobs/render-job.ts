@@ -115,8 +115,8 @@ export class RenderJob extends DurableObject<Env> {
   }
 
   async chunkFailed(index: number, message: string): Promise<void> {
-    const chunk = this.chunk(index);
-    if (chunk.status === "done") return;
+    const chunk = this.state?.plan?.chunks[index];
+    if (!chunk || chunk.status === "done") return;
     chunk.status = "pending";
     chunk.framesCaptured = 0;
     chunk.lastError = message;
