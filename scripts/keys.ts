@@ -3,6 +3,7 @@
 // the deployed D1 database instead of the local one.
 import { parseArgs } from "node:util";
 import { createKey, listKeys, revokeKey } from "./lib/key-store.ts";
+import { localStateDir } from "./lib/paths.ts";
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -13,7 +14,7 @@ const { positionals, values } = parseArgs({
     "persist-to": { type: "string" },
   },
 });
-const target = { remote: values.remote, persistTo: values["persist-to"] };
+const target = { remote: values.remote, persistTo: values["persist-to"] ?? localStateDir };
 const [command, arg] = positionals;
 
 switch (command) {

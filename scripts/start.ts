@@ -4,7 +4,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { startLocalStack } from "./lib/local-stack.ts";
-import { projectRoot } from "./lib/paths.ts";
+import { localStateDir, projectRoot } from "./lib/paths.ts";
 import { zipDirectory } from "./lib/zip-dir.ts";
 import { ApiClient } from "./lib/api-client.ts";
 
@@ -16,7 +16,7 @@ const seconds = (ms: number) => (ms / 1000).toFixed(1);
 const stack = await startLocalStack({
   port,
   encoderPort,
-  persistTo: path.join(projectRoot, ".reelflare/state"),
+  persistTo: localStateDir,
   // Quiet by default: errors, warnings and per-chunk capture timings only (VERBOSE=1 for all).
   log: process.env.VERBOSE
     ? undefined
