@@ -10,7 +10,7 @@ export { Encoder } from "./encoder/container.ts";
 
 export default {
   fetch: app.fetch,
-  async queue(batch, env) {
+  async queue(batch, env, _ctx) {
     if (batch.queue.endsWith("-dlq")) return handleDeadLetters(batch, env);
     return handleRenderBatch(batch, env);
   },
