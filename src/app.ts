@@ -8,6 +8,7 @@ import { renderRoutes } from "./api/renders.ts";
 import { userRoutes } from "./api/users.ts";
 import { fileRoutes } from "./api/files.ts";
 import { captureFileRoutes } from "./api/capture-files.ts";
+import { uploadRoutes } from "./api/uploads.ts";
 
 export const app = new Hono<AppEnv>();
 
@@ -18,6 +19,7 @@ app.get("/healthz", (c) => c.json({ ok: true }));
 
 app.route("/v1/files", fileRoutes);
 app.route("/v1/capture", captureFileRoutes);
+app.route("/v1/uploads", uploadRoutes);
 
 app.use("/v3/*", requireApiKey);
 app.route("/v3/assets", assetRoutes);

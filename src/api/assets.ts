@@ -1,9 +1,14 @@
-// POST /v3/assets — legacy multipart upload of a project zip (field `file`).
+// /v3/assets — project uploads: legacy multipart, and direct uploads (signed PUT + complete).
 import { Hono } from "hono";
-import type { AppEnv } from "../env.ts";
+import type { AppEnv, Env } from "../env.ts";
+import type { AssetRow } from "../db/schema.ts";
 import { configFrom } from "../config.ts";
 import { ApiError } from "./errors.ts";
+import { jsonBody } from "./json-body.ts";
+import { CompleteUploadSchema, DirectUploadSchema } from "./schemas.ts";
 import { storeProject } from "../assets/store-project.ts";
+import { completeUpload, createDirectUpload } from "../assets/direct-upload.ts";
+import { normaliseSha256 } from "../lib/hash.ts";
 import { signedFileUrl } from "./files.ts";
 import { r2Keys } from "../assets/layout.ts";
 
@@ -12,8 +17,18 @@ const MULTIPART_OVERHEAD = 64 * 1024;
 
 export const assetRoutes = new Hono<AppEnv>();
 
-function tooLarge(max: number): ApiError {
-  return new ApiError(413, "hyperframes_project_too_large", `project zip is larger than the ${max}-byte limit`, "file");
+export function tooLarge(max: number, param = "file"): ApiError {
+  return new ApiError(413, "hyperframes_project_too_large", `project zip is larger than the ${max}-byte limit`, param);
+}
+
+async function assetView(env: Env, origin: string, asset: AssetRow) {
+  return {
+    asset_id: asset.id,
+    url: await signedFileUrl(env, origin, r2Keys.assetSource(asset.id)),
+    mime_type: asset.mimeType,
+    size_bytes: asset.sizeBytes,
+    status: asset.status,
+  };
 }
 
 assetRoutes.post("/", async (c) => {
@@ -23,7 +38,6 @@ assetRoutes.post("/", async (c) => {
   if (!(c.req.header("content-type") ?? "").toLowerCase().startsWith("multipart/form-data")) {
     throw new ApiError(400, "invalid_request", "expected a multipart/form-data body with the zip in field 'file'");
   }
-
   let form: FormData;
   try {
     form = await c.req.formData();
@@ -35,19 +49,30 @@ assetRoutes.post("/", async (c) => {
     throw new ApiError(400, "invalid_parameter", "multipart field 'file' with the project zip is required", "file");
   }
   if (file.size > maxProjectBytes) throw tooLarge(maxProjectBytes);
+  const asset = await storeProject(c.env, { accountId: c.get("accountId"), filename: file.name || "project.zip", body: file });
+  return c.json({ data: await assetView(c.env, new URL(c.req.url).origin, asset) });
+});
 
-  const asset = await storeProject(c.env, {
-    accountId: c.get("accountId"),
-    filename: file.name || "project.zip",
-    body: file,
+assetRoutes.post("/direct-uploads", async (c) => {
+  const body = await jsonBody(c.req.raw, DirectUploadSchema);
+  const { maxProjectBytes } = configFrom(c.env);
+  if (body.size_bytes > maxProjectBytes) throw tooLarge(maxProjectBytes, "size_bytes");
+  const data = await createDirectUpload(c.env, c.get("accountId"), new URL(c.req.url).origin, {
+    filename: body.filename,
+    contentType: body.content_type,
+    sizeBytes: body.size_bytes,
+    sha256: body.checksum_sha256 ? normaliseSha256(body.checksum_sha256) : null,
   });
-  return c.json({
-    data: {
-      asset_id: asset.id,
-      url: await signedFileUrl(c.env, new URL(c.req.url).origin, r2Keys.assetSource(asset.id)),
-      mime_type: asset.mimeType,
-      size_bytes: asset.sizeBytes,
-      status: asset.status,
-    },
-  });
+  return c.json({ data });
+});
+
+assetRoutes.post("/:id/complete", async (c) => {
+  const body = await jsonBody(c.req.raw, CompleteUploadSchema, true);
+  const asset = await completeUpload(
+    c.env,
+    c.get("accountId"),
+    c.req.param("id"),
+    body.checksum_sha256 ? normaliseSha256(body.checksum_sha256) : null,
+  );
+  return c.json({ data: await assetView(c.env, new URL(c.req.url).origin, asset) });
 });

@@ -14,6 +14,12 @@ export type ErrorCode =
   | "hyperframes_render_not_found"
   | "asset_not_found"
   | "signature_invalid"
+  | "upload_size_mismatch"
+  | "checksum_mismatch"
+  | "upload_not_received"
+  | "upload_expired"
+  | "idempotency_key_reused"
+  | "idempotency_request_in_progress"
   | "internal_error";
 
 export class ApiError extends Error {

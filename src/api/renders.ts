@@ -7,6 +7,7 @@ import { db } from "../db/client.ts";
 import { renders } from "../db/schema.ts";
 import { ApiError, fromZodError } from "./errors.ts";
 import { CreateRenderSchema, ListQuerySchema } from "./schemas.ts";
+import { jsonBody } from "./json-body.ts";
 import { createRender } from "../renders/create-render.ts";
 import { renderDetail } from "../renders/render-detail.ts";
 
@@ -16,20 +17,10 @@ function requestOrigin(c: { env: AppEnv["Bindings"]; req: { url: string } }): st
   return new URL(c.req.url).origin;
 }
 
-async function readJson(req: Request): Promise<unknown> {
-  const text = await req.text();
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new ApiError(400, "invalid_request", `request body is not valid JSON: ${(err as Error).message}`);
-  }
-}
-
 renderRoutes.post("/", async (c) => {
-  const parsed = CreateRenderSchema.safeParse(await readJson(c.req.raw));
-  if (!parsed.success) throw fromZodError(parsed.error);
+  const body = await jsonBody(c.req.raw, CreateRenderSchema);
   const origin = configFrom(c.env).publicOrigin ?? requestOrigin(c);
-  const row = await createRender(c.env, c.get("accountId"), parsed.data, origin);
+  const row = await createRender(c.env, c.get("accountId"), body, origin);
   return c.json({ data: { render_id: row.id } });
 });
 

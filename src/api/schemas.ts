@@ -1,11 +1,23 @@
 // Request and response shapes of the HyperFrames dialect: one source for validation and types.
 import { z } from "zod";
+import { normaliseSha256 } from "../lib/hash.ts";
 import { AspectRatio, OutputFormat, Quality, Resolution, RenderStatus } from "../jobs/render-state.ts";
 
 const httpsUrl = z
   .string()
   .url()
   .refine((u) => u.startsWith("https://"), "must be an https URL");
+
+const sha256Text = z.string().refine((v) => normaliseSha256(v) !== null, "must be a SHA-256 digest (hex or base64)");
+
+export const DirectUploadSchema = z.object({
+  filename: z.string().min(1).max(255),
+  content_type: z.string().min(1).max(255).default("application/zip"),
+  size_bytes: z.number().int().positive(),
+  checksum_sha256: sha256Text.optional(),
+});
+
+export const CompleteUploadSchema = z.object({ checksum_sha256: sha256Text.optional() });
 
 export const ProjectSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("asset_id"), asset_id: z.string().min(1) }),

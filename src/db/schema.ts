@@ -1,11 +1,13 @@
 // D1 holds metadata only; bytes live in R2 and live render state in the RenderJob DO.
 // Timestamps are unix milliseconds.
 import type { JsonValue } from "../jobs/render-state.ts";
-import { sqliteTable, text, integer, real, index, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { sqliteTable, text, integer, real, index, uniqueIndex, primaryKey } from "drizzle-orm/sqlite-core";
 
 export const accounts = sqliteTable("accounts", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
+  // Standard Webhooks signing secret ("whsec_" + base64), created with the account's first use.
+  webhookSecret: text("webhook_secret"),
   createdAt: integer("created_at").notNull(),
 });
 
@@ -40,6 +42,9 @@ export const assets = sqliteTable(
     mimeType: text("mime_type").notNull(),
     sizeBytes: integer("size_bytes").notNull(),
     sha256: text("sha256"),
+    // Direct uploads: the checksum promised at creation and when the upload URL expires.
+    expectedSha256: text("expected_sha256"),
+    uploadExpiresAt: integer("upload_expires_at"),
     fileCount: integer("file_count").notNull().default(0),
     unpackedBytes: integer("unpacked_bytes").notNull().default(0),
     createdAt: integer("created_at").notNull(),
@@ -75,6 +80,7 @@ export const renders = sqliteTable(
     frameCount: integer("frame_count"),
     progress: real("progress").notNull().default(0),
     outputKey: text("output_key"),
+    thumbnailKey: text("thumbnail_key"),
     outputBytes: integer("output_bytes"),
     failureMessage: text("failure_message"),
     createdAt: integer("created_at").notNull(),
@@ -83,6 +89,41 @@ export const renders = sqliteTable(
     deletedAt: integer("deleted_at"),
   },
   (t) => [index("renders_account_created_idx").on(t.accountId, t.createdAt)],
+);
+
+// Idempotency-Key records, per account and endpoint. While `responseStatus` is null the first
+// request is still running.
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    accountId: text("account_id").notNull(),
+    endpoint: text("endpoint").notNull(),
+    key: text("key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    responseStatus: integer("response_status"),
+    responseBody: text("response_body"),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.endpoint, t.key] }), index("idempotency_expires_idx").on(t.expiresAt)],
+);
+
+// Every webhook delivery attempt, readable through the API.
+export const webhookAttempts = sqliteTable(
+  "webhook_attempts",
+  {
+    id: text("id").primaryKey(),
+    renderId: text("render_id").notNull(),
+    accountId: text("account_id").notNull(),
+    attempt: integer("attempt").notNull(),
+    url: text("url").notNull(),
+    event: text("event").notNull(),
+    statusCode: integer("status_code"),
+    error: text("error"),
+    durationMs: integer("duration_ms").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("webhook_attempts_render_idx").on(t.renderId, t.createdAt)],
 );
 
 export type AccountRow = typeof accounts.$inferSelect;

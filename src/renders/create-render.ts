@@ -69,6 +69,7 @@ export async function createRender(
     frameCount: null,
     progress: 0,
     outputKey: null,
+    thumbnailKey: null,
     outputBytes: null,
     failureMessage: null,
     createdAt: Date.now(),
