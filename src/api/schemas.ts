@@ -65,8 +65,9 @@ export const RenderDetailSchema = z.object({
   frame_count: z.number().nullable(),
   progress: z.number(),
   eta_seconds: z.number().nullable(),
-  created_at: z.string(),
-  completed_at: z.string().nullable(),
+  /** Unix seconds. */
+  created_at: z.number().int(),
+  completed_at: z.number().int().nullable(),
   failure_message: z.string().nullable(),
 });
 

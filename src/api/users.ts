@@ -12,9 +12,11 @@ userRoutes.get("/me", async (c) => {
   return c.json({
     data: {
       account_id: c.get("accountId"),
+      // `username` is what HyperFrames clients print in `auth status`.
+      username: account?.name ?? null,
       name: account?.name ?? null,
       api_key_id: c.get("apiKeyId"),
-      created_at: account ? new Date(account.createdAt).toISOString() : null,
+      created_at: account ? Math.floor(account.createdAt / 1000) : null,
     },
   });
 });

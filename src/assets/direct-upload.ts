@@ -75,9 +75,6 @@ export async function receiveUpload(env: Env, request: Request, assetId: string,
       : new ApiError(403, "signature_invalid", "this upload URL is not valid");
   }
   const asset = await pendingAsset(env, assetId);
-  if (asset.status !== "pending_upload") {
-    throw new ApiError(409, "invalid_request", `asset '${assetId}' has already been completed`);
-  }
   checkNotExpired(asset);
   const length = Number(request.headers.get("content-length") ?? NaN);
   if (!Number.isSafeInteger(length) || length !== asset.sizeBytes || !request.body) {
@@ -87,6 +84,15 @@ export async function receiveUpload(env: Env, request: Request, assetId: string,
       `upload is ${Number.isNaN(length) ? "of unknown size (send Content-Length)" : `${length} bytes`}; size_bytes promised ${asset.sizeBytes}`,
       "size_bytes",
     );
+  }
+  if (asset.status === "ready") {
+    // A client retrying the whole upload (same Idempotency-Key) PUTs the same bytes again:
+    // accept them if they match what was completed, and keep the stored copy.
+    const digest = await sha256OfStream(request.body);
+    if (digest !== asset.sha256) {
+      throw new ApiError(409, "invalid_request", `asset '${assetId}' is already complete with different bytes`);
+    }
+    return;
   }
   try {
     await env.BUCKET.put(r2Keys.assetSource(assetId), request.body, {

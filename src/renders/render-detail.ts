@@ -7,7 +7,8 @@ import { signedFileUrl } from "../api/files.ts";
 import { renderJob } from "../jobs/job-stub.ts";
 import { isTerminal, type AspectRatio, type OutputFormat, type Quality, type Resolution, type RenderStatus } from "../jobs/render-state.ts";
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+// The HyperFrames dialect (and its CLI) uses unix seconds for timestamps.
+const unixSeconds = (ms: number | null) => (ms === null ? null : Math.floor(ms / 1000));
 
 export async function renderDetail(env: Env, row: RenderRow, origin: string, live = true): Promise<RenderDetail> {
   let status = row.status as RenderStatus;
@@ -40,8 +41,8 @@ export async function renderDetail(env: Env, row: RenderRow, origin: string, liv
     frame_count: row.frameCount,
     progress,
     eta_seconds: eta,
-    created_at: iso(row.createdAt)!,
-    completed_at: iso(row.completedAt),
+    created_at: unixSeconds(row.createdAt)!,
+    completed_at: unixSeconds(row.completedAt),
     failure_message: row.failureMessage,
   };
 }
