@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "./env.ts";
 import { ApiError, handleError } from "./api/errors.ts";
 import { requireApiKey } from "./api/auth.ts";
+import { idempotent } from "./api/idempotency.ts";
 import { assetRoutes } from "./api/assets.ts";
 import { renderRoutes } from "./api/renders.ts";
 import { userRoutes } from "./api/users.ts";
@@ -22,6 +23,10 @@ app.route("/v1/capture", captureFileRoutes);
 app.route("/v1/uploads", uploadRoutes);
 
 app.use("/v3/*", requireApiKey);
+// Creation endpoints honour Idempotency-Key (scoped per endpoint).
+app.on("POST", "/v3/assets", idempotent("assets.upload"));
+app.on("POST", "/v3/assets/direct-uploads", idempotent("assets.direct_upload"));
+app.on("POST", "/v3/hyperframes/renders", idempotent("renders.create"));
 app.route("/v3/assets", assetRoutes);
 app.route("/v3/hyperframes/renders", renderRoutes);
 app.route("/v3/users", userRoutes);
