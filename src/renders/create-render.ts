@@ -10,6 +10,7 @@ import { newId } from "../lib/ids.ts";
 import { r2Keys } from "../assets/layout.ts";
 import { checkProjectPath } from "../assets/project-paths.ts";
 import { renderJob } from "../jobs/job-stub.ts";
+import { declaredVariables, variableProblems } from "./variables.ts";
 import type { RenderSpec } from "../jobs/render-state.ts";
 
 export async function createRender(
@@ -39,13 +40,19 @@ export async function createRender(
   if (!entry.ok) {
     throw new ApiError(400, "invalid_parameter", `composition path ${entry.reason}`, "composition");
   }
-  if (!(await env.BUCKET.head(r2Keys.assetFile(assetId, entry.path)))) {
+  const entryFile = await env.BUCKET.get(r2Keys.assetFile(assetId, entry.path));
+  if (!entryFile) {
     throw new ApiError(
       400,
       "hyperframes_project_invalid",
       `project has no entry file '${entry.path}' at its root`,
       "composition",
     );
+  }
+  const declarations = await declaredVariables(new Response(entryFile.body));
+  const problem = variableProblems(req.variables, declarations)[0];
+  if (problem) {
+    throw new ApiError(400, "hyperframes_project_invalid", problem.message, `variables.${problem.id}`);
   }
 
   const row: RenderRow = {
