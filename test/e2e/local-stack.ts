@@ -20,6 +20,8 @@ async function freePort(): Promise<number> {
 
 export interface E2EStack extends LocalStack {
   client: ApiClient;
+  /** Miniflare state of this stack (D1 can be queried with scripts/lib/d1-local.ts). */
+  persistTo: string;
   logs: string[];
   dispose(): Promise<void>;
 }
@@ -27,14 +29,16 @@ export interface E2EStack extends LocalStack {
 export async function bootStack(): Promise<E2EStack> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "reelflare-e2e-"));
   const logs: string[] = [];
+  const persistTo = path.join(dir, "state");
   const stack = await startLocalStack({
     port: await freePort(),
     encoderPort: await freePort(),
-    persistTo: path.join(dir, "state"),
+    persistTo,
     log: (line) => logs.push(line),
   });
   return {
     ...stack,
+    persistTo,
     logs,
     client: new ApiClient(stack),
     async dispose() {
