@@ -10,7 +10,7 @@ import { newId } from "../lib/ids.ts";
 import { r2Keys } from "../assets/layout.ts";
 import { checkProjectPath } from "../assets/project-paths.ts";
 import { renderJob } from "../jobs/job-stub.ts";
-import { declaredVariables, variableProblems } from "./variables.ts";
+import { aspectRatioProblem, readCompositionMeta, variableProblems } from "./composition-meta.ts";
 import type { RenderSpec } from "../jobs/render-state.ts";
 
 export async function createRender(
@@ -49,8 +49,10 @@ export async function createRender(
       "composition",
     );
   }
-  const declarations = await declaredVariables(new Response(entryFile.body));
-  const problem = variableProblems(req.variables, declarations)[0];
+  const meta = await readCompositionMeta(new Response(entryFile.body));
+  const ratioProblem = req.aspect_ratio ? aspectRatioProblem(req.aspect_ratio, meta) : null;
+  if (ratioProblem) throw new ApiError(400, "invalid_parameter", ratioProblem, "aspect_ratio");
+  const problem = variableProblems(req.variables, meta.variables)[0];
   if (problem) {
     throw new ApiError(400, "hyperframes_project_invalid", problem.message, `variables.${problem.id}`);
   }

@@ -46,3 +46,21 @@ describe("render variables are checked against the composition's declarations", 
     expect(res.status).toBe(200);
   });
 });
+
+describe("aspect_ratio is checked against the composition's authored size", () => {
+  it("accepts the matching ratio and refuses another, naming both", async () => {
+    const { key } = await createAccount();
+    const assetId = await uploadProject(key, { "index.html": DECLARED }); // 320×240 is none of them
+    const wide = await uploadProject(key, {
+      "index.html": `<div data-composition-id="w" data-width="1920" data-height="1080" data-duration="1"></div>`,
+    });
+    expect((await createRender(key, { project: { type: "asset_id", asset_id: wide }, aspect_ratio: "16:9" })).status).toBe(200);
+    const res = await createRender(key, { project: { type: "asset_id", asset_id: wide }, aspect_ratio: "9:16" });
+    expect(res.status).toBe(400);
+    const { error } = (await res.json()) as ErrorBody;
+    expect(error).toMatchObject({ code: "invalid_parameter", param: "aspect_ratio" });
+    expect(error.message).toMatch(/9:16 does not match the composition \(1920×1080, which is 16:9\)/);
+    const odd = await createRender(key, { project: { type: "asset_id", asset_id: assetId }, aspect_ratio: "1:1" });
+    expect(((await odd.json()) as ErrorBody).error.message).toMatch(/1:1 does not match the composition \(320×240\)/);
+  });
+});

@@ -1,4 +1,7 @@
-// Render-time variables, checked against what the composition declares in
+// What a render request is checked against, read from the entry page without a browser:
+// the root's authored size (for aspect_ratio) and its declared variables.
+//
+// Render-time variables are checked against what the composition declares in
 // `data-composition-variables` (on <html> or the root [data-composition-id] element), with
 // the same rules as the HyperFrames tooling: undeclared ids, wrong types and enum values out
 // of range are errors; a composition that declares nothing accepts anything.
@@ -28,13 +31,24 @@ function parseDeclarations(raw: string): VariableDeclaration[] {
   return [];
 }
 
-/** Reads the declarations from the entry page's HTML, streaming it through HTMLRewriter. */
-export async function declaredVariables(html: Response): Promise<VariableDeclaration[]> {
+export interface CompositionMeta {
+  width: number | null;
+  height: number | null;
+  variables: VariableDeclaration[];
+}
+
+/** Reads the entry page's HTML once, streaming it through HTMLRewriter. */
+export async function readCompositionMeta(html: Response): Promise<CompositionMeta> {
   const found: string[] = [];
+  const meta: CompositionMeta = { width: null, height: null, variables: [] };
   let rootSeen = false;
   const collect = (el: Element) => {
     const attr = el.getAttribute("data-composition-variables");
     if (attr) found.push(attr);
+  };
+  const dimension = (value: string | null) => {
+    const n = Number(value);
+    return value !== null && Number.isFinite(n) && n > 0 ? n : null;
   };
   await new HTMLRewriter()
     .on("html", { element: collect })
@@ -42,6 +56,8 @@ export async function declaredVariables(html: Response): Promise<VariableDeclara
       element(el) {
         if (el.tagName === "html" || rootSeen) return;
         rootSeen = true;
+        meta.width = dimension(el.getAttribute("data-width"));
+        meta.height = dimension(el.getAttribute("data-height"));
         collect(el);
       },
     })
@@ -49,7 +65,20 @@ export async function declaredVariables(html: Response): Promise<VariableDeclara
     .arrayBuffer();
   const byId = new Map<string, VariableDeclaration>();
   for (const decl of found.flatMap(parseDeclarations)) byId.set(decl.id, decl);
-  return [...byId.values()];
+  meta.variables = [...byId.values()];
+  return meta;
+}
+
+const RATIOS: Record<string, number> = { "16:9": 16 / 9, "9:16": 9 / 16, "1:1": 1 };
+
+/** Null when the requested ratio fits the authored size (5% tolerance, as the CLI uses). */
+export function aspectRatioProblem(requested: string, meta: CompositionMeta): string | null {
+  if (!meta.width || !meta.height) return null;
+  const ratio = meta.width / meta.height;
+  const wanted = RATIOS[requested];
+  if (wanted === undefined || Math.abs(ratio - wanted) <= 0.05) return null;
+  const actual = Object.entries(RATIOS).find(([, r]) => Math.abs(ratio - r) <= 0.05)?.[0];
+  return `aspect_ratio ${requested} does not match the composition (${meta.width}×${meta.height}${actual ? `, which is ${actual}` : ""})`;
 }
 
 function typeName(value: JsonValue): string {
