@@ -3,6 +3,7 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { fakeCdn } from "./test/fixtures/fake-cdn.ts";
 
 process.env.XDG_CACHE_HOME ??= path.resolve(".cache");
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
@@ -22,6 +23,7 @@ export default defineConfig({
               },
               // Render steps are driven explicitly by the tests that need them.
               queueConsumers: {},
+              outboundService: fakeCdn,
             },
           })),
         ],

@@ -12,6 +12,12 @@ const ConfigSchema = z.object({
   maxChunks: positiveInt,
   signingSecret: z.string().min(16, "SIGNING_SECRET must be set (at least 16 characters)"),
   encoderLocalOrigin: z.string().url().optional(),
+  /** Local development: lets project URLs and webhooks use http://127.0.0.1 and friends. */
+  allowLocalUrls: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  rateLimitPerMinute: positiveInt,
+  maxConcurrentRenders: positiveInt,
+  webhookMaxAttempts: positiveInt,
+  urlFetchTimeoutMs: positiveInt,
   publicOrigin: z.string().url().optional(),
 });
 
@@ -30,6 +36,11 @@ export function configFrom(env: Env): Config {
       maxChunks: env.MAX_CHUNKS,
       signingSecret: env.SIGNING_SECRET,
       encoderLocalOrigin: env.ENCODER_LOCAL_ORIGIN || undefined,
+      allowLocalUrls: env.ALLOW_LOCAL_URLS || undefined,
+      rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+      maxConcurrentRenders: env.MAX_CONCURRENT_RENDERS,
+      webhookMaxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+      urlFetchTimeoutMs: env.URL_FETCH_TIMEOUT_MS,
       publicOrigin: env.PUBLIC_ORIGIN || undefined,
     });
     cache.set(env, config);

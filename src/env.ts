@@ -2,7 +2,7 @@
 import type { RenderJob } from "./jobs/render-job.ts";
 import type { RateLimiter } from "./jobs/rate-limiter.ts";
 import type { Encoder } from "./encoder/container.ts";
-import type { RenderMessage } from "./jobs/messages.ts";
+import type { RenderMessage, WebhookMessage } from "./jobs/messages.ts";
 
 export interface Env {
   DB: D1Database;
@@ -11,6 +11,7 @@ export interface Env {
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   ENCODER: DurableObjectNamespace<Encoder>;
   RENDER_QUEUE: Queue<RenderMessage>;
+  WEBHOOK_QUEUE: Queue<WebhookMessage>;
   BROWSER: Fetcher;
 
   /** Secret: HMAC key for signed download/upload/capture URLs. */
@@ -21,6 +22,11 @@ export interface Env {
   CHUNK_FRAMES: string;
   MAX_CHUNKS: string;
   ENCODER_LOCAL_ORIGIN?: string;
+  ALLOW_LOCAL_URLS?: string;
+  RATE_LIMIT_PER_MINUTE: string;
+  MAX_CONCURRENT_RENDERS: string;
+  WEBHOOK_MAX_ATTEMPTS: string;
+  URL_FETCH_TIMEOUT_MS: string;
   /** Optional: origin the browser uses to load composition pages (defaults to the request origin). */
   PUBLIC_ORIGIN?: string;
 }

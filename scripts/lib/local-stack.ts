@@ -158,6 +158,9 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
         opts.persistTo,
         "--var",
         `ENCODER_LOCAL_ORIGIN:http://127.0.0.1:${opts.encoderPort}`,
+        // Local development: webhooks and project URLs may target this machine.
+        "--var",
+        "ALLOW_LOCAL_URLS:true",
         "--show-interactive-dev-session=false",
       ],
       { cwd: projectRoot, env: markedEnv(toolEnv()), detached: true },

@@ -3,10 +3,8 @@ import { z } from "zod";
 import { normaliseSha256 } from "../lib/hash.ts";
 import { AspectRatio, OutputFormat, Quality, Resolution, RenderStatus } from "../jobs/render-state.ts";
 
-const httpsUrl = z
-  .string()
-  .url()
-  .refine((u) => u.startsWith("https://"), "must be an https URL");
+// Whether a URL may be fetched is decided later (src/lib/url-safety.ts): it depends on config.
+const url = z.string().url().max(2048);
 
 const sha256Text = z.string().refine((v) => normaliseSha256(v) !== null, "must be a SHA-256 digest (hex or base64)");
 
@@ -21,7 +19,7 @@ export const CompleteUploadSchema = z.object({ checksum_sha256: sha256Text.optio
 
 export const ProjectSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("asset_id"), asset_id: z.string().min(1) }),
-  z.object({ type: z.literal("url"), url: httpsUrl }),
+  z.object({ type: z.literal("url"), url }),
   z.object({ type: z.literal("base64"), media_type: z.literal("application/zip"), data: z.string().min(1) }),
 ]);
 
@@ -36,7 +34,7 @@ export const CreateRenderSchema = z
     composition: z.string().min(1).max(512).default("index.html"),
     variables: z.record(z.string(), z.json()).default({}),
     title: z.string().max(500).optional(),
-    callback_url: httpsUrl.optional(),
+    callback_url: url.optional(),
     callback_id: z.string().max(500).optional(),
   })
   .refine((r) => r.resolution !== "4k" || r.format === "mp4", {

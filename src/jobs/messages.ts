@@ -8,3 +8,11 @@ export const RenderMessageSchema = z.discriminatedUnion("kind", [
 ]);
 
 export type RenderMessage = z.infer<typeof RenderMessageSchema>;
+
+export const WebhookMessageSchema = z.object({
+  renderId: z.string(),
+  /** 1-based delivery attempt. */
+  attempt: z.number().int().positive(),
+});
+
+export type WebhookMessage = z.infer<typeof WebhookMessageSchema>;

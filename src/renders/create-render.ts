@@ -1,15 +1,18 @@
 // Creating a render: check the project, write the D1 row, initialise the RenderJob, queue
 // the plan step. If any step fails, the earlier ones are undone.
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Env } from "../env.ts";
 import { db } from "../db/client.ts";
-import { assets, renders, type RenderRow } from "../db/schema.ts";
+import { renders, type RenderRow } from "../db/schema.ts";
 import { ApiError } from "../api/errors.ts";
 import type { CreateRenderRequest } from "../api/schemas.ts";
 import { newId } from "../lib/ids.ts";
 import { r2Keys } from "../assets/layout.ts";
 import { checkProjectPath } from "../assets/project-paths.ts";
 import { renderJob } from "../jobs/job-stub.ts";
+import { configFrom } from "../config.ts";
+import { checkOutboundUrl } from "../lib/url-safety.ts";
+import { projectAsset } from "./project-source.ts";
 import { aspectRatioProblem, readCompositionMeta, variableProblems } from "./composition-meta.ts";
 import type { RenderSpec } from "../jobs/render-state.ts";
 
@@ -19,23 +22,11 @@ export async function createRender(
   req: CreateRenderRequest,
   origin: string,
 ): Promise<RenderRow> {
-  if (req.project.type !== "asset_id") {
-    throw new ApiError(
-      400,
-      "invalid_parameter",
-      `project.type '${req.project.type}' is not supported yet; upload the zip and use type 'asset_id'`,
-      "project.type",
-    );
+  if (req.callback_url) {
+    const check = checkOutboundUrl(req.callback_url, configFrom(env).allowLocalUrls);
+    if (!check.ok) throw new ApiError(400, "invalid_parameter", `callback_url ${check.reason}`, "callback_url");
   }
-  const assetId = req.project.asset_id;
-  const asset = await db(env.DB)
-    .select({ id: assets.id, status: assets.status })
-    .from(assets)
-    .where(and(eq(assets.id, assetId), eq(assets.accountId, accountId)))
-    .get();
-  if (!asset || asset.status !== "ready") {
-    throw new ApiError(404, "asset_not_found", `asset '${assetId}' was not found`, "project.asset_id");
-  }
+  const assetId = await projectAsset(env, accountId, req.project);
   const entry = checkProjectPath(req.composition);
   if (!entry.ok) {
     throw new ApiError(400, "invalid_parameter", `composition path ${entry.reason}`, "composition");

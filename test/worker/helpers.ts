@@ -24,9 +24,8 @@ export async function createAccount(name = "test"): Promise<TestAccount> {
   return { accountId, keyId, key };
 }
 
-export const MINIMAL_COMPOSITION = `<!doctype html><html><body>
-<div data-composition-id="t" data-width="320" data-height="240" data-duration="1" style="background:red;width:320px;height:240px"></div>
-</body></html>`;
+export { MINIMAL_COMPOSITION } from "../fixtures/compositions.ts";
+import { MINIMAL_COMPOSITION } from "../fixtures/compositions.ts";
 
 export function zipOf(files: Record<string, string | Uint8Array>): Uint8Array {
   return zipSync(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, typeof v === "string" ? strToU8(v) : v])));
