@@ -16,13 +16,12 @@ export default defineConfig({
         plugins: [
           cloudflareTest(async () => ({
             wrangler: { configPath: "./wrangler.toml" },
+            main: "./test/worker/test-entry.ts",
             miniflare: {
               bindings: {
                 SIGNING_SECRET: "test-signing-secret-0123456789abcdef",
                 TEST_MIGRATIONS: await readD1Migrations(path.resolve("migrations")),
               },
-              // Render steps are driven explicitly by the tests that need them.
-              queueConsumers: {},
               outboundService: fakeCdn,
             },
           })),

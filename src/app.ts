@@ -4,6 +4,7 @@ import type { AppEnv } from "./env.ts";
 import { ApiError, handleError } from "./api/errors.ts";
 import { requireApiKey } from "./api/auth.ts";
 import { idempotent } from "./api/idempotency.ts";
+import { limitRequests } from "./api/rate-limit.ts";
 import { assetRoutes } from "./api/assets.ts";
 import { renderRoutes } from "./api/renders.ts";
 import { userRoutes } from "./api/users.ts";
@@ -23,6 +24,7 @@ app.route("/v1/capture", captureFileRoutes);
 app.route("/v1/uploads", uploadRoutes);
 
 app.use("/v3/*", requireApiKey);
+app.use("/v3/*", limitRequests);
 // Creation endpoints honour Idempotency-Key (scoped per endpoint).
 app.on("POST", "/v3/assets", idempotent("assets.upload"));
 app.on("POST", "/v3/assets/direct-uploads", idempotent("assets.direct_upload"));

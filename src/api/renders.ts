@@ -10,6 +10,7 @@ import { CreateRenderSchema, ListQuerySchema } from "./schemas.ts";
 import { jsonBody } from "./json-body.ts";
 import { createRender } from "../renders/create-render.ts";
 import { renderDetail } from "../renders/render-detail.ts";
+import { renderJob } from "../jobs/job-stub.ts";
 
 export const renderRoutes = new Hono<AppEnv>();
 
@@ -70,5 +71,7 @@ renderRoutes.get("/", async (c) => {
 renderRoutes.delete("/:id", async (c) => {
   const row = await ownedRender(c, c.req.param("id"));
   await db(c.env.DB).update(renders).set({ deletedAt: Date.now() }).where(eq(renders.id, row.id));
+  // A render deleted while it runs is stopped, which also frees its concurrency slot.
+  await renderJob(c.env, row.id).fail("render was deleted before it finished");
   return c.json({ data: { render_id: row.id, deleted: true } });
 });

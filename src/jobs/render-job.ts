@@ -143,21 +143,26 @@ export class RenderJob extends DurableObject<Env> {
     if (isTerminal(state.status)) return;
     state.status = "completed";
     state.output = output;
-    state.completedAt = Date.now();
-    await this.save();
-    await this.ctx.storage.deleteAlarm();
-    await this.mirror();
+    await this.finish();
   }
 
+  /** Fails the render (a broken composition, retries exhausted, deleted, timed out). */
   async fail(message: string): Promise<void> {
     const state = this.state;
     if (!state || isTerminal(state.status)) return;
     state.status = "failed";
     state.failureMessage = message;
+    await this.finish();
+  }
+
+  /** Every way a render ends comes through here: record it and give back its slot. */
+  private async finish(): Promise<void> {
+    const state = this.require();
     state.completedAt = Date.now();
     await this.save();
     await this.ctx.storage.deleteAlarm();
     await this.mirror();
+    await this.env.RATE_LIMITER.get(this.env.RATE_LIMITER.idFromName(state.spec.accountId)).releaseSlot(state.spec.renderId);
   }
 
   async addWarning(warning: string): Promise<void> {

@@ -13,6 +13,7 @@ import { renderJob } from "../jobs/job-stub.ts";
 import { configFrom } from "../config.ts";
 import { checkOutboundUrl } from "../lib/url-safety.ts";
 import { projectAsset } from "./project-source.ts";
+import { rateLimiter } from "../api/rate-limit.ts";
 import { aspectRatioProblem, readCompositionMeta, variableProblems } from "./composition-meta.ts";
 import type { RenderSpec } from "../jobs/render-state.ts";
 
@@ -48,8 +49,22 @@ export async function createRender(
     throw new ApiError(400, "hyperframes_project_invalid", problem.message, `variables.${problem.id}`);
   }
 
+  // A concurrent-render slot is taken last, before anything is written; every end of the
+  // render (completed, failed, deleted, timed out) gives it back (see RenderJob).
+  const renderId = newId.render();
+  const { maxConcurrentRenders } = configFrom(env);
+  if (!(await rateLimiter(env, accountId).acquireSlot(renderId, maxConcurrentRenders))) {
+    throw new ApiError(
+      429,
+      "rate_limit_exceeded",
+      `${maxConcurrentRenders} renders are already running for this account; retry when one finishes`,
+      undefined,
+      { "Retry-After": "10" },
+    );
+  }
+
   const row: RenderRow = {
-    id: newId.render(),
+    id: renderId,
     accountId,
     assetId,
     status: "queued",
@@ -91,12 +106,13 @@ export async function createRender(
     origin,
   };
 
-  await db(env.DB).insert(renders).values(row);
   try {
+    await db(env.DB).insert(renders).values(row);
     await renderJob(env, row.id).create(spec);
     await env.RENDER_QUEUE.send({ kind: "plan", renderId: row.id });
   } catch (err) {
     await db(env.DB).delete(renders).where(eq(renders.id, row.id));
+    await rateLimiter(env, accountId).releaseSlot(renderId);
     throw err;
   }
   return row;

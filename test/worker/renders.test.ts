@@ -124,7 +124,9 @@ describe("reading, listing and deleting renders", () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
       const res = await createRender(key, { project: { type: "asset_id", asset_id: assetId }, title: `r${i}` });
-      ids.push(((await res.json()) as { data: { render_id: string } }).data.render_id);
+      const id = ((await res.json()) as { data: { render_id: string } }).data.render_id;
+      ids.push(id);
+      await renderJob(env, id).fail("ended by the test"); // frees the concurrency slot
     }
     const seen: string[] = [];
     let token: string | null = null;
