@@ -17,6 +17,7 @@ const ConfigSchema = z.object({
   rateLimitPerMinute: positiveInt,
   maxConcurrentRenders: positiveInt,
   webhookMaxAttempts: positiveInt,
+  webhookRetryBaseSeconds: positiveInt,
   urlFetchTimeoutMs: positiveInt,
   publicOrigin: z.string().url().optional(),
 });
@@ -40,6 +41,7 @@ export function configFrom(env: Env): Config {
       rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
       maxConcurrentRenders: env.MAX_CONCURRENT_RENDERS,
       webhookMaxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+      webhookRetryBaseSeconds: env.WEBHOOK_RETRY_BASE_SECONDS,
       urlFetchTimeoutMs: env.URL_FETCH_TIMEOUT_MS,
       publicOrigin: env.PUBLIC_ORIGIN || undefined,
     });

@@ -20,6 +20,8 @@ export interface StackOptions {
   encoderPort: number;
   /** Miniflare state directory; the dev key file is kept beside it. */
   persistTo: string;
+  /** Extra `[vars]` for the Worker (e.g. shorter webhook backoff in tests). */
+  vars?: Record<string, string>;
   /** Where child process output goes; defaults to this process's stderr. */
   log?: (line: string) => void;
 }
@@ -161,6 +163,7 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
         // Local development: webhooks and project URLs may target this machine.
         "--var",
         "ALLOW_LOCAL_URLS:true",
+        ...Object.entries(opts.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
         "--show-interactive-dev-session=false",
       ],
       { cwd: projectRoot, env: markedEnv(toolEnv()), detached: true },

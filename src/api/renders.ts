@@ -1,10 +1,10 @@
 // /v3/hyperframes/renders — create, read, list and delete renders, scoped to the key's account.
 import { Hono } from "hono";
-import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, lt, or } from "drizzle-orm";
 import type { AppEnv } from "../env.ts";
 import { configFrom } from "../config.ts";
 import { db } from "../db/client.ts";
-import { renders } from "../db/schema.ts";
+import { renders, webhookAttempts } from "../db/schema.ts";
 import { ApiError, fromZodError } from "./errors.ts";
 import { CreateRenderSchema, ListQuerySchema } from "./schemas.ts";
 import { jsonBody } from "./json-body.ts";
@@ -65,6 +65,38 @@ renderRoutes.get("/", async (c) => {
     data: await Promise.all(page.map((row) => renderDetail(c.env, row, origin, false))),
     has_more: rows.length > limit,
     next_token: rows.length > limit && last ? `${last.createdAt}:${last.id}` : null,
+  });
+});
+
+// Live status and progress as Server-Sent Events; resumable with Last-Event-ID; the stream
+// ends when the render does.
+renderRoutes.get("/:id/events", async (c) => {
+  const row = await ownedRender(c, c.req.param("id"));
+  const lastEventId = Number.parseInt(c.req.header("last-event-id") ?? "", 10);
+  const stream = await renderJob(c.env, row.id).eventStream(Number.isFinite(lastEventId) ? lastEventId : null);
+  return new Response(stream, {
+    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" },
+  });
+});
+
+// Every webhook delivery attempt for this render, oldest first.
+renderRoutes.get("/:id/webhooks", async (c) => {
+  const row = await ownedRender(c, c.req.param("id"));
+  const attempts = await db(c.env.DB)
+    .select()
+    .from(webhookAttempts)
+    .where(eq(webhookAttempts.renderId, row.id))
+    .orderBy(asc(webhookAttempts.createdAt), asc(webhookAttempts.attempt));
+  return c.json({
+    data: attempts.map((a) => ({
+      attempt: a.attempt,
+      event: a.event,
+      url: a.url,
+      status_code: a.statusCode,
+      error: a.error,
+      duration_ms: a.durationMs,
+      created_at: Math.floor(a.createdAt / 1000),
+    })),
   });
 });
 

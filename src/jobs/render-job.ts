@@ -17,6 +17,7 @@ import {
   type RenderSpec,
   type RenderState,
 } from "./render-state.ts";
+import { RenderEventHub } from "./render-events.ts";
 
 /** A render that makes no progress for this long is failed by the watchdog alarm. */
 export const STALL_TIMEOUT_MS = 10 * 60 * 1000;
@@ -35,12 +36,21 @@ export interface ChunkCompletion {
 
 export class RenderJob extends DurableObject<Env> {
   private state: RenderState | null = null;
+  /** Number of the latest state change: the SSE event id. */
+  private seq = 0;
+  private readonly events = new RenderEventHub();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => {
       this.state = (await ctx.storage.get<RenderState>("state")) ?? null;
+      this.seq = (await ctx.storage.get<number>("seq")) ?? 0;
     });
+  }
+
+  /** A live SSE stream of this render's status and progress (see render-events.ts). */
+  async eventStream(lastEventId: number | null): Promise<ReadableStream<Uint8Array>> {
+    return this.events.open(this.require(), this.seq, lastEventId);
   }
 
   /** Creates the render (idempotent: a second call returns the first state). */
@@ -163,6 +173,7 @@ export class RenderJob extends DurableObject<Env> {
     await this.ctx.storage.deleteAlarm();
     await this.mirror();
     await this.env.RATE_LIMITER.get(this.env.RATE_LIMITER.idFromName(state.spec.accountId)).releaseSlot(state.spec.renderId);
+    if (state.spec.callbackUrl) await this.env.WEBHOOK_QUEUE.send({ renderId: state.spec.renderId, attempt: 1 });
   }
 
   async addWarning(warning: string): Promise<void> {
@@ -198,7 +209,9 @@ export class RenderJob extends DurableObject<Env> {
 
   private async save(): Promise<void> {
     this.state!.updatedAt = Date.now();
-    await this.ctx.storage.put("state", this.state);
+    this.seq += 1;
+    await this.ctx.storage.put({ state: this.state, seq: this.seq });
+    this.events.publish(this.state!, this.seq);
   }
 
   /** Copies the listing-relevant fields to D1. Never overwrites a terminal row. */

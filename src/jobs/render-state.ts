@@ -31,6 +31,8 @@ export interface RenderSpec {
   variablesJson: string;
   /** Origin the capture browser loads the composition page from. */
   origin: string;
+  /** Where to POST the signed webhook when the render ends. */
+  callbackUrl: string | null;
 }
 
 export type ChunkStatus = "pending" | "capturing" | "done";

@@ -13,4 +13,5 @@ export const newId = {
   apiKey: () => `key_${randomToken(20)}`,
   asset: () => `asset_${randomToken(24)}`,
   render: () => `hfr_${randomToken(24)}`,
+  webhookAttempt: () => `wha_${randomToken(20)}`,
 };

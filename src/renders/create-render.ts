@@ -104,6 +104,7 @@ export async function createRender(
     aspectRatio: req.aspect_ratio ?? null,
     variablesJson: JSON.stringify(req.variables),
     origin,
+    callbackUrl: req.callback_url ?? null,
   };
 
   try {

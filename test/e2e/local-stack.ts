@@ -26,7 +26,7 @@ export interface E2EStack extends LocalStack {
   dispose(): Promise<void>;
 }
 
-export async function bootStack(): Promise<E2EStack> {
+export async function bootStack(vars?: Record<string, string>): Promise<E2EStack> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "reelflare-e2e-"));
   const logs: string[] = [];
   const persistTo = path.join(dir, "state");
@@ -34,6 +34,7 @@ export async function bootStack(): Promise<E2EStack> {
     port: await freePort(),
     encoderPort: await freePort(),
     persistTo,
+    vars,
     log: (line) => logs.push(line),
   });
   return {
