@@ -9,6 +9,8 @@ export const r2Keys = {
   segment: (renderId: string, chunkIndex: number) =>
     `renders/${renderId}/segments/${String(chunkIndex).padStart(5, "0")}.seg`,
   output: (renderId: string, format: string) => `renders/${renderId}/output.${format}`,
+  thumbnail: (renderId: string, imageFormat: "jpeg" | "png") =>
+    `renders/${renderId}/thumbnail.${imageFormat === "png" ? "png" : "jpg"}`,
 };
 
 /** Deletes every object under `prefix` (R2 lists at most 1000 keys per call). */

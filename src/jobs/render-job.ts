@@ -228,6 +228,7 @@ export class RenderJob extends DurableObject<Env> {
         width: s.plan ? s.plan.width * scale : null,
         height: s.plan ? s.plan.height * scale : null,
         outputKey: s.output?.key ?? null,
+        thumbnailKey: s.output?.thumbnailKey ?? null,
         outputBytes: s.output?.bytes ?? null,
         failureMessage: s.failureMessage,
         startedAt: s.startedAt,

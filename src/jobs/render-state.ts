@@ -61,6 +61,7 @@ export interface RenderPlan {
 
 export interface RenderOutput {
   key: string;
+  thumbnailKey?: string | null;
   bytes: number;
   frameCount: number;
   duration: number;

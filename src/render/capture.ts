@@ -9,6 +9,7 @@ import { CompositionSession } from "./browser-session.ts";
 import { compositionPageUrl } from "./capture-url.ts";
 import { hasAlpha, screenshotOptions, seedFor } from "./capture-settings.ts";
 import { putResponseBody } from "./r2-stream.ts";
+import { thumbnailFrame } from "./chunks.ts";
 
 /** Report progress to the RenderJob at most this often. */
 const PROGRESS_INTERVAL_MS = 500;
@@ -20,6 +21,7 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
   const { chunk, plan, spec } = claim;
   const config = configFrom(env);
   const shot = screenshotOptions(spec);
+  const thumbnail = thumbnailFrame(plan.frameCount, spec.fps);
 
   const session = await CompositionSession.open(env.BROWSER, {
     url: await compositionPageUrl(config.signingSecret, spec.origin, spec),
@@ -62,6 +64,12 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
         t = Date.now();
         const image = await session.screenshot(shot);
         timing.shotMs += Date.now() - t;
+        if (frame === thumbnail) {
+          // The thumbnail is a captured frame, stored as it was taken (no extra decode).
+          await env.BUCKET.put(r2Keys.thumbnail(renderId, shot.format), image, {
+            httpMetadata: { contentType: `image/${shot.format}` },
+          });
+        }
         t = Date.now();
         await Promise.race([writer.write(image), encoderGaveUp]);
         timing.writeMs += Date.now() - t;

@@ -27,3 +27,8 @@ export function planChunks(frameCount: number, chunkFrames: number, maxChunks: n
 export function frameCountFor(durationSeconds: number, fps: number): number {
   return Math.max(1, Math.round(durationSeconds * fps));
 }
+
+/** The frame used as the render's thumbnail: one second in, or the middle of shorter renders. */
+export function thumbnailFrame(frameCount: number, fps: number): number {
+  return Math.min(frameCount - 1, Math.round(Math.min(1, frameCount / fps / 2) * fps));
+}

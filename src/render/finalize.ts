@@ -6,6 +6,7 @@ import { isTerminal } from "../jobs/render-state.ts";
 import { r2Keys } from "../assets/layout.ts";
 import { finalizeSegments } from "../encoder/client.ts";
 import { lengthPrefixedObjects, putResponseBody } from "./r2-stream.ts";
+import { screenshotOptions } from "./capture-settings.ts";
 
 const CONTENT_TYPES = { mp4: "video/mp4", webm: "video/webm", mov: "video/quicktime" } as const;
 
@@ -26,8 +27,11 @@ export async function finalizeRender(env: Env, renderId: string): Promise<void> 
   );
   const outputKey = r2Keys.output(renderId, spec.format);
   const stored = await putResponseBody(env.BUCKET, outputKey, res, CONTENT_TYPES[spec.format]);
+  const thumbnailKey = r2Keys.thumbnail(renderId, screenshotOptions(spec).format);
+  const hasThumbnail = (await env.BUCKET.head(thumbnailKey)) !== null;
   await job.complete({
     key: outputKey,
+    thumbnailKey: hasThumbnail ? thumbnailKey : null,
     bytes: stored.size,
     frameCount: Number(res.headers.get("x-frame-count") ?? plan.frameCount),
     duration: Number(res.headers.get("x-duration") ?? plan.duration),

@@ -28,7 +28,7 @@ export async function renderDetail(env: Env, row: RenderRow, origin: string, liv
     title: row.title,
     callback_id: row.callbackId,
     video_url: completed ? await signedFileUrl(env, origin, row.outputKey!) : null,
-    thumbnail_url: null,
+    thumbnail_url: completed && row.thumbnailKey ? await signedFileUrl(env, origin, row.thumbnailKey) : null,
     duration: row.duration,
     fps: row.fps,
     quality: row.quality as Quality,

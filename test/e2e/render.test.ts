@@ -30,6 +30,14 @@ const COLOURS = `<!doctype html><html><head><style>
   </script>
 </body></html>`;
 
+// No background anywhere: only the red square is painted.
+const TRANSPARENT = `<!doctype html><html><head><style>html, body { margin: 0; background: transparent; }</style></head><body>
+  <div data-composition-id="alpha" data-width="320" data-height="240" data-duration="0.5" data-no-timeline
+       style="position: relative; width: 320px; height: 240px">
+    <div style="position: absolute; left: 110px; top: 70px; width: 100px; height: 100px; background: rgb(255, 0, 0)"></div>
+  </div>
+</body></html>`;
+
 const THROWS = `<!doctype html><html><body>
   <div data-composition-id="x" data-width="320" data-height="240" data-duration="1"></div>
   <script>throw new Error("kaboom from the composition");</script>
@@ -92,10 +100,39 @@ describe("a render through the local stack", () => {
     expect(info.frameCount).toBe(30); // duration × fps
     expect(info.duration).toBeCloseTo(2, 1);
 
+    // The thumbnail is the frame at 1 s, served under its own signed URL.
+    expect(render.thumbnail_url).toContain("/thumbnail.jpg");
+    const thumb = await fetch(String(render.thumbnail_url));
+    expect(thumb.headers.get("content-type")).toBe("image/jpeg");
+    const thumbFile = path.join(tmp, "thumb.jpg");
+    await fs.writeFile(thumbFile, new Uint8Array(await thumb.arrayBuffer()));
+    near(await pixelAt(thumbFile, 0, 160, 60), [0, 0, 255]);
+
     near(await pixelAt(file, 0.5, 160, 60), [255, 0, 0]); // timeline: red before 1 s
     near(await pixelAt(file, 1.5, 160, 60), [0, 0, 255]); // …blue after
     near(await pixelAt(file, 0.5, 160, 220), [255, 255, 0]); // CSS animation: yellow bar
     near(await pixelAt(file, 1.5, 160, 220), [0, 160, 0]); // …then green
+  });
+
+  it.each([
+    ["webm", "vp9"],
+    ["mov", "prores"],
+  ])("keeps the page background transparent in %s (%s with alpha)", async (format, codec) => {
+    const { client } = stack;
+    const { asset_id } = await client.uploadZip(zip(TRANSPARENT));
+    const { render_id } = await client.createRender({ project: { type: "asset_id", asset_id }, fps: 10, format, quality: "draft" });
+    const render = await client.waitForRender(render_id);
+    expect(render.failure_message, stack.logs.slice(-20).join("\n")).toBeNull();
+    const file = path.join(tmp, `alpha.${format}`);
+    await fs.writeFile(file, new Uint8Array(await (await fetch(render.video_url!)).arrayBuffer()));
+    const info = await probeVideo(file);
+    expect(info.codec).toBe(codec);
+    expect(info.frameCount).toBe(5);
+    const outside = await pixelAt(file, 0.2, 10, 10);
+    expect(outside[3]).toBeLessThan(10); // nothing painted there: transparent
+    const inside = await pixelAt(file, 0.2, 160, 120);
+    expect(inside[3]).toBeGreaterThan(245);
+    near(inside, [255, 0, 0]);
   });
 
   it("fails quickly, saying why, when the composition throws", async () => {
