@@ -91,3 +91,17 @@ export async function makeTestFrames(n: number, width: number, height: number, k
   }
   return Buffer.concat(parts);
 }
+
+/** Per-frame PSNR (dB) between two videos of the same size, via FFmpeg's psnr filter. */
+export async function framePsnr(a: string, b: string): Promise<number[]> {
+  const { stdout } = await run("ffmpeg", ["-v", "error", "-i", a, "-i", b, "-lavfi", "psnr=stats_file=-", "-f", "null", "-"], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return stdout
+    .split("\n")
+    .filter((l) => l.includes("psnr_avg:"))
+    .map((l) => {
+      const value = /psnr_avg:(\S+)/.exec(l)![1]!;
+      return value === "inf" ? Infinity : Number(value);
+    });
+}
