@@ -1,78 +1,204 @@
-// `npm run bench`: renders a generated 1920×1080 composition through the local stack (API
-// submit → completed) and, in the same run, measures the encoder alone on the same frames,
-// printing figures and ratios. A measurement, not a test.
-import { execFile } from "node:child_process";
+// `npm run bench`: a 10 s 1920×1080 30 fps GSAP composition, measured side by side in one run:
+//   - through the local stack (API submit → completed) at 1, 2 and 3 parallel chunks;
+//   - capture alone: the same pages, driver and screenshots, no encoder (N browsers for N chunks);
+//   - encode alone: the encoder server on the same frames (N segments in parallel);
+//   - the HyperFrames CLI's own local render of the same project, on the same Chromium.
+// It prints figures and ratios; it asserts nothing. BENCH_SECONDS, BENCH_CHUNKS tune it.
+import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
+import http from "node:http";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { zipSync, strToU8 } from "fflate";
+import { zipSync } from "fflate";
 import { startLocalStack } from "./lib/local-stack.ts";
 import { ApiClient } from "./lib/api-client.ts";
+import { CdpPage } from "./lib/cdp-browser.ts";
+import { projectRoot } from "./lib/paths.ts";
+import { pageDriverSource } from "../src/render/page-driver.ts";
+import { planChunks } from "../src/render/chunks.ts";
 
 const run = promisify(execFile);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
-const FPS = Number(process.env.BENCH_FPS ?? 30);
-const QUALITY = process.env.BENCH_QUALITY ?? "standard";
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const FPS = 30;
+const FRAMES = SECONDS * FPS;
+const CHUNK_COUNTS = (process.env.BENCH_CHUNKS ?? "1,2,3").split(",").map(Number);
+const seconds = (ms: number) => Number((ms / 1000).toFixed(2));
 
-const composition = `<!doctype html><html><head><style>
+const INDEX = `<!doctype html><html><head><meta charset="utf-8"><style>
   html, body { margin: 0; }
-  #root { position: relative; width: 1920px; height: 1080px; overflow: hidden; background: linear-gradient(135deg, #123, #345); }
-  .box { position: absolute; width: 240px; height: 240px; border-radius: 24px; animation: spin ${SECONDS}s linear both; }
-  h1 { position: absolute; top: 420px; width: 100%; text-align: center; font: bold 140px sans-serif; color: white;
-       animation: fade ${SECONDS}s ease-in-out both; }
-  @keyframes spin { from { transform: translateX(0) rotate(0); } to { transform: translateX(1500px) rotate(720deg); } }
-  @keyframes fade { 0% { opacity: 0; } 50% { opacity: 1; } 100% { opacity: 0.3; } }
-</style></head><body>
-<div id="root" data-composition-id="bench" data-width="1920" data-height="1080" data-duration="${SECONDS}" data-no-timeline>
-  ${Array.from({ length: 6 }, (_, i) => `<div class="box" style="top:${60 + i * 160}px;left:${i * 40}px;background:hsl(${i * 60},80%,60%)"></div>`).join("")}
-  <h1>reelflare bench</h1>
-</div></body></html>`;
+  #root { position: relative; width: 1920px; height: 1080px; overflow: hidden; background: linear-gradient(135deg, #0d1b2a, #415a77); }
+  .card { position: absolute; width: 260px; height: 260px; border-radius: 32px; }
+  h1 { position: absolute; top: 400px; width: 100%; text-align: center; font: bold 150px sans-serif; color: #fff; margin: 0; }
+</style><script src="gsap.min.js"></script></head><body>
+<div id="root" data-composition-id="bench" data-width="1920" data-height="1080" data-start="0" data-duration="${SECONDS}">
+  ${Array.from({ length: 6 }, (_, i) => `<div class="card" id="c${i}" style="top:${40 + i * 170}px;left:40px;background:hsl(${i * 60},80%,60%)"></div>`).join("\n  ")}
+  <h1 id="title">reelflare</h1>
+</div>
+<script>
+  const tl = gsap.timeline({ paused: true });
+  for (let i = 0; i < 6; i++) {
+    tl.to("#c" + i, { x: 1500, rotation: 360 * (i + 1), duration: ${SECONDS} - i * 0.5, ease: "power1.inOut" }, i * 0.5);
+  }
+  tl.fromTo("#title", { opacity: 0, scale: 0.5 }, { opacity: 1, scale: 1, duration: 2 }, 0);
+  tl.to("#title", { y: 300, duration: ${SECONDS / 2} }, ${SECONDS / 2});
+  window.__timelines = window.__timelines || {};
+  window.__timelines.bench = tl;
+</script></body></html>`;
 
-const dir = await fs.mkdtemp(path.join(os.tmpdir(), "reelflare-bench-"));
-const logs: string[] = [];
-const stack = await startLocalStack({ port: 8897, encoderPort: 8898, persistTo: path.join(dir, "state"), log: (l) => logs.push(l) });
-try {
-  const client = new ApiClient(stack);
-  const { asset_id } = await client.uploadZip(zipSync({ "index.html": strToU8(composition) }));
-  const t0 = performance.now();
-  const { render_id } = await client.createRender({ project: { type: "asset_id", asset_id }, fps: FPS, quality: QUALITY });
-  const render = await client.waitForRender(render_id);
-  const wallMs = performance.now() - t0;
-  if (render.status !== "completed") throw new Error(`render failed: ${render.failure_message}`);
-  const frames = Number(render.frame_count);
+const work = await fs.mkdtemp(path.join(os.tmpdir(), "reelflare-bench-"));
+const projectDir = path.join(work, "project");
+await fs.mkdir(projectDir);
+await fs.writeFile(path.join(projectDir, "index.html"), INDEX);
+await fs.copyFile(path.join(projectRoot, "node_modules/gsap/dist/gsap.min.js"), path.join(projectDir, "gsap.min.js"));
+const zip = zipSync({
+  "index.html": new Uint8Array(await fs.readFile(path.join(projectDir, "index.html"))),
+  "gsap.min.js": new Uint8Array(await fs.readFile(path.join(projectDir, "gsap.min.js"))),
+});
 
-  const chunkLines = logs.filter((l) => l.includes("[chunk-timing]"));
-  const chunkTotals = chunkLines.map((l) => JSON.parse(/\{[^}]*\}/.exec(l)![0]) as { frames: number; totalMs: number });
-  const captureMs = Math.max(...chunkTotals.map((c) => c.totalMs));
+interface Row {
+  chunks: number;
+  wallMs: number;
+  captureOnlyMs: number;
+  encodeOnlyMs: number;
+  captureMsPerFrame: number;
+}
+const rows: Row[] = [];
+let lastVideo = "";
 
-  // Encoder alone: the rendered frames, re-extracted as JPEG, streamed to /segments.
-  const video = path.join(dir, "out.mp4");
-  await fs.writeFile(video, new Uint8Array(await (await fetch(render.video_url!)).arrayBuffer()));
-  const { stdout: jpegs } = await run("ffmpeg", ["-v", "error", "-i", video, "-q:v", "2", "-f", "image2pipe", "-c:v", "mjpeg", "pipe:1"], {
+/** Capture alone: N browsers, each seeking and screenshotting its share, nothing encoded. */
+async function captureOnly(chunks: number, origin: string): Promise<{ ms: number; perFrame: number }> {
+  const ranges = planChunks(FRAMES, Math.ceil(FRAMES / chunks), chunks);
+  const pages = await Promise.all(ranges.map(() => CdpPage.launch()));
+  try {
+    await Promise.all(
+      pages.map(async (page) => {
+        await page.send("Emulation.setDeviceMetricsOverride", { width: 1920, height: 1080, deviceScaleFactor: 1, mobile: false });
+        await page.send("Page.addScriptToEvaluateOnNewDocument", { source: pageDriverSource(1) });
+        const loaded = page.once("Page.loadEventFired");
+        await page.send("Page.navigate", { url: `${origin}/index.html` });
+        await loaded;
+        await page.evaluate("window.__reelflare.probe(3000)");
+      }),
+    );
+    let shots = 0;
+    let shotMs = 0;
+    const started = performance.now();
+    await Promise.all(
+      pages.map(async (page, i) => {
+        for (let f = ranges[i]!.startFrame; f < ranges[i]!.endFrame; f++) {
+          await page.evaluate(`window.__reelflare.seek(${f / FPS})`);
+          const t = performance.now();
+          await page.send("Page.captureScreenshot", { format: "jpeg", quality: 95, optimizeForSpeed: true });
+          shotMs += performance.now() - t;
+          shots++;
+        }
+      }),
+    );
+    return { ms: performance.now() - started, perFrame: shotMs / shots };
+  } finally {
+    await Promise.all(pages.map((p) => p.close()));
+  }
+}
+
+/** Encode alone: the rendered frames as JPEG, N segments encoded in parallel by the encoder. */
+async function encodeOnly(chunks: number, encoderOrigin: string, video: string): Promise<number> {
+  const { stdout } = await run("ffmpeg", ["-v", "error", "-i", video, "-q:v", "2", "-f", "image2pipe", "-c:v", "mjpeg", "pipe:1"], {
     encoding: "buffer",
-    maxBuffer: 2 * 1024 * 1024 * 1024,
+    maxBuffer: 4 * 1024 * 1024 * 1024,
   });
-  const q = new URLSearchParams({ fps: String(FPS), quality: QUALITY, format: "mp4", width: "1920", height: "1080", frames: String(frames), input: "jpeg" });
-  const t1 = performance.now();
-  const enc = await fetch(`http://127.0.0.1:8898/segments?${q}`, { method: "POST", body: new Uint8Array(jpegs as unknown as Buffer) });
-  await enc.arrayBuffer();
-  const encodeMs = performance.now() - t1;
-  if (!enc.ok) throw new Error(`encoder alone failed: ${enc.status}`);
+  const jpegs = stdout as unknown as Buffer;
+  // Split the stream back into images at each JPEG start-of-image marker.
+  const starts: number[] = [];
+  for (let i = 0; i < jpegs.length - 2; i++) if (jpegs[i] === 0xff && jpegs[i + 1] === 0xd8 && jpegs[i + 2] === 0xff) starts.push(i);
+  const ranges = planChunks(FRAMES, Math.ceil(FRAMES / chunks), chunks);
+  const started = performance.now();
+  await Promise.all(
+    ranges.map(async (r) => {
+      const body = jpegs.subarray(starts[r.startFrame], r.endFrame < starts.length ? starts[r.endFrame] : jpegs.length);
+      const q = new URLSearchParams({ fps: String(FPS), quality: "standard", format: "mp4", width: "1920", height: "1080", frames: String(r.endFrame - r.startFrame), input: "jpeg" });
+      const res = await fetch(`${encoderOrigin}/segments?${q}`, { method: "POST", body: new Uint8Array(body) });
+      await res.arrayBuffer();
+      if (!res.ok) throw new Error(`encoder alone failed: ${res.status}`);
+    }),
+  );
+  return performance.now() - started;
+}
 
-  const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-  console.log(`\nbench: ${frames} frames, 1920×1080 @ ${FPS} fps, quality ${QUALITY}, ${chunkTotals.length} chunk(s)`);
-  console.table({
-    "render wall time (submit → completed)": fmt(wallMs),
-    "output frames/s": (frames / (wallMs / 1000)).toFixed(1),
-    "capture+stream loop (longest chunk)": fmt(captureMs),
-    "capture frames/s (per browser)": ((frames / chunkTotals.length) / (captureMs / 1000)).toFixed(1),
-    "encode alone (same frames)": fmt(encodeMs),
-    "encode frames/s": (frames / (encodeMs / 1000)).toFixed(1),
-    "wall / max(capture, encode)": (wallMs / Math.max(captureMs, encodeMs)).toFixed(2),
+const fileServer = http.createServer(async (req, res) => {
+  const file = path.join(projectDir, path.basename(new URL(req.url ?? "/", "http://x").pathname));
+  try {
+    const body = await fs.readFile(file);
+    res.writeHead(200, { "content-type": file.endsWith(".js") ? "text/javascript" : "text/html" }).end(body);
+  } catch {
+    res.writeHead(404).end();
+  }
+});
+await new Promise<void>((resolve) => fileServer.listen(0, "127.0.0.1", resolve));
+const fileOrigin = `http://127.0.0.1:${(fileServer.address() as { port: number }).port}`;
+
+try {
+  for (const chunks of CHUNK_COUNTS) {
+    const logs: string[] = [];
+    const stack = await startLocalStack({
+      port: 8897,
+      encoderPort: 8898,
+      persistTo: path.join(work, `state-${chunks}`),
+      vars: { CHUNK_FRAMES: String(Math.ceil(FRAMES / chunks)) },
+      log: (l) => logs.push(l),
+    });
+    try {
+      const client = new ApiClient(stack);
+      const { asset_id } = await client.uploadZip(zip);
+      const t0 = performance.now();
+      const { render_id } = await client.createRender({ project: { type: "asset_id", asset_id }, fps: FPS, quality: "standard" });
+      const render = await client.waitForRender(render_id);
+      const wallMs = performance.now() - t0;
+      if (render.status !== "completed") throw new Error(`render failed: ${render.failure_message}`);
+      lastVideo = path.join(work, `out-${chunks}.mp4`);
+      await fs.writeFile(lastVideo, new Uint8Array(await (await fetch(render.video_url!)).arrayBuffer()));
+      const encodeOnlyMs = await encodeOnly(chunks, "http://127.0.0.1:8898", lastVideo);
+      const capture = await captureOnly(chunks, fileOrigin);
+      rows.push({ chunks, wallMs, captureOnlyMs: capture.ms, encodeOnlyMs, captureMsPerFrame: capture.perFrame });
+      for (const line of logs.filter((l) => l.includes("[chunk-timing]"))) console.log(`  ${chunks} chunk(s): ${line.replace(/^.*\[chunk-timing\] \{[^}]*\} /, "")}`);
+    } finally {
+      await stack.stop();
+    }
+  }
+
+  // The HyperFrames CLI's own local render of the same project, on the same Chromium.
+  const hfOut = path.join(work, "hyperframes.mp4");
+  const hfStarted = performance.now();
+  const hf = spawn(process.execPath, [path.join(projectRoot, "node_modules/hyperframes/bin/hyperframes.mjs"), "render", projectDir, "-o", hfOut, "--fps", String(FPS), "--quality", "standard", "--no-browser-gpu", "--quiet"], {
+    env: { ...process.env, HYPERFRAMES_BROWSER_PATH: "/usr/bin/chromium", HYPERFRAMES_NO_TELEMETRY: "1", HOME: work },
+    stdio: ["ignore", "pipe", "pipe"],
   });
-  for (const line of chunkLines) console.log(line.replace(/^.*\[chunk-timing\] /, "  "));
+  let hfLog = "";
+  hf.stdout.on("data", (d) => (hfLog += d));
+  hf.stderr.on("data", (d) => (hfLog += d));
+  const hfCode = await new Promise<number | null>((resolve) => hf.once("close", resolve));
+  const hfMs = performance.now() - hfStarted;
+
+  const best = rows.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
+  console.log(`\nbench: ${FRAMES} frames, 1920×1080 @ ${FPS} fps, quality standard, GSAP composition, ${os.cpus().length} cores`);
+  console.table(
+    rows.map((r) => ({
+      chunks: r.chunks,
+      "wall s (submit→completed)": seconds(r.wallMs),
+      "output frames/s": Number((FRAMES / (r.wallMs / 1000)).toFixed(1)),
+      "capture-only s": seconds(r.captureOnlyMs),
+      "capture ms/frame": Number(r.captureMsPerFrame.toFixed(1)),
+      "encode-only s": seconds(r.encodeOnlyMs),
+      "encode frames/s": Number((FRAMES / (r.encodeOnlyMs / 1000)).toFixed(1)),
+      "wall / max(capture, encode)": Number((r.wallMs / Math.max(r.captureOnlyMs, r.encodeOnlyMs)).toFixed(2)),
+    })),
+  );
+  console.log(
+    hfCode === 0
+      ? `hyperframes render (local, same Chromium): ${seconds(hfMs)} s → best reelflare (${best.chunks} chunks) is ${(hfMs / best.wallMs).toFixed(2)}× its speed`
+      : `hyperframes render failed (exit ${hfCode}) after ${seconds(hfMs)} s:\n${hfLog.slice(-1500)}`,
+  );
 } finally {
-  await stack.stop();
-  await fs.rm(dir, { recursive: true, force: true });
+  fileServer.close();
+  await fs.rm(work, { recursive: true, force: true });
 }
