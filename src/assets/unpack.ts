@@ -4,6 +4,7 @@
 import { Unzip, UnzipInflate } from "fflate";
 import { ApiError } from "../api/errors.ts";
 import { checkProjectPath } from "./project-paths.ts";
+import { concatBytes } from "../lib/bytes.ts";
 
 export interface UnpackLimits {
   maxUnpackedBytes: number;
@@ -34,16 +35,6 @@ const IGNORED = /(^|\/)(__MACOSX\/|\.DS_Store$)/;
 
 function invalid(message: string): ApiError {
   return new ApiError(400, "hyperframes_project_invalid", message, "file");
-}
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
-  }
-  return out;
 }
 
 export async function unpackZip(
@@ -89,7 +80,7 @@ export async function unpackZip(
       }
       chunks.push(data);
       if (final) {
-        ready.push({ path: check.path, bytes: concat(chunks, size) });
+        ready.push({ path: check.path, bytes: concatBytes(chunks, size) });
         paths.push(check.path);
       }
     };

@@ -23,6 +23,8 @@ export interface SessionOptions {
   /** Transparent page background, for formats that carry alpha. */
   transparent: boolean;
   seed: number;
+  /** The render's variable overrides, as JSON. */
+  variablesJson: string;
 }
 
 export interface ScreenshotOptions {
@@ -62,7 +64,7 @@ export class CompositionSession {
       if (options.transparent) {
         await cdp.send("Emulation.setDefaultBackgroundColorOverride", { color: { r: 0, g: 0, b: 0, a: 0 } });
       }
-      await page.evaluateOnNewDocument(pageDriverSource(options.seed));
+      await page.evaluateOnNewDocument(pageDriverSource(options.seed, options.variablesJson));
       const response = await page.goto(options.url, { waitUntil: "load", timeout: NAVIGATION_TIMEOUT_MS });
       if (response && !response.ok()) {
         throw new CompositionError(`composition page could not be loaded: HTTP ${response.status()}`);

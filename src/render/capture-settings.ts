@@ -1,6 +1,7 @@
 // How a render's settings translate into capture settings.
 import type { OutputFormat, Quality, Resolution, RenderSpec } from "../jobs/render-state.ts";
-import type { ScreenshotOptions } from "./browser-session.ts";
+import type { ScreenshotOptions, SessionOptions } from "./browser-session.ts";
+import { compositionPageUrl } from "./capture-url.ts";
 
 const JPEG_QUALITY: Record<Quality, number> = { draft: 80, standard: 95, high: 100 };
 
@@ -23,4 +24,19 @@ export function seedFor(renderId: string): number {
   let h = 2166136261;
   for (let i = 0; i < renderId.length; i++) h = Math.imul(h ^ renderId.charCodeAt(i), 16777619);
   return h >>> 0;
+}
+
+/** How a render's page is opened, at a given viewport: the same for planning and capture. */
+export async function sessionOptionsFor(
+  signingSecret: string,
+  spec: RenderSpec,
+  viewport: { width: number; height: number; deviceScaleFactor: number },
+): Promise<SessionOptions> {
+  return {
+    url: await compositionPageUrl(signingSecret, spec.origin, spec),
+    ...viewport,
+    transparent: hasAlpha(spec.format),
+    seed: seedFor(spec.renderId),
+    variablesJson: spec.variablesJson,
+  };
 }

@@ -6,8 +6,7 @@ import { renderJob } from "../jobs/job-stub.ts";
 import { r2Keys } from "../assets/layout.ts";
 import { encodeSegment } from "../encoder/client.ts";
 import { CompositionSession } from "./browser-session.ts";
-import { compositionPageUrl } from "./capture-url.ts";
-import { hasAlpha, screenshotOptions, seedFor } from "./capture-settings.ts";
+import { screenshotOptions, sessionOptionsFor } from "./capture-settings.ts";
 import { putResponseBody } from "./r2-stream.ts";
 import { thumbnailFrame } from "./chunks.ts";
 
@@ -23,14 +22,10 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
   const shot = screenshotOptions(spec);
   const thumbnail = thumbnailFrame(plan.frameCount, spec.fps);
 
-  const session = await CompositionSession.open(env.BROWSER, {
-    url: await compositionPageUrl(config.signingSecret, spec.origin, spec),
-    width: plan.width,
-    height: plan.height,
-    deviceScaleFactor: plan.scale,
-    transparent: hasAlpha(spec.format),
-    seed: seedFor(renderId),
-  });
+  const session = await CompositionSession.open(
+    env.BROWSER,
+    await sessionOptionsFor(config.signingSecret, spec, { width: plan.width, height: plan.height, deviceScaleFactor: plan.scale }),
+  );
   try {
     const frames = new TransformStream<Uint8Array, Uint8Array>();
     const encoded = encodeSegment(

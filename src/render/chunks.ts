@@ -2,6 +2,8 @@
 // and to stay well inside one queue invocation), but never more than `maxChunks` chunks (the
 // number of browsers one render may use at once); frames are spread evenly so no chunk is
 // a tiny remainder.
+import type { ChunkEntry } from "../jobs/render-state.ts";
+
 export interface ChunkRange {
   index: number;
   startFrame: number;
@@ -21,6 +23,18 @@ export function planChunks(frameCount: number, chunkFrames: number, maxChunks: n
     start += size;
   }
   return chunks;
+}
+
+/** The chunk ledger of a new plan: every chunk pending, nothing captured yet. */
+export function pendingChunks(frameCount: number, chunkFrames: number, maxChunks: number): ChunkEntry[] {
+  return planChunks(frameCount, chunkFrames, maxChunks).map((c) => ({
+    ...c,
+    status: "pending",
+    attempts: 0,
+    framesCaptured: 0,
+    segmentKey: null,
+    lastError: null,
+  }));
 }
 
 /** Frames in the output: the duration at the requested fps, at least one. */

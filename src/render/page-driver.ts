@@ -6,7 +6,7 @@
 // This function is serialised with toString() and evaluated in the page, so it must be
 // self-contained (no imports, no closures over module scope).
 // The Worker is type-checked without DOM types, so page globals are reached through `any`.
-export function pageDriver(seed: number): void {
+export function pageDriver(seed: number, overrides: Record<string, unknown>): void {
   const w = globalThis as any;
   const window = w;
   const document = w.document;
@@ -49,6 +49,41 @@ export function pageDriver(seed: number): void {
   };
 
   w.__timelines = w.__timelines || {};
+
+  // Variables: declared defaults (data-composition-variables on <html> or the root) merged
+  // with the render's overrides, readable before any page script runs.
+  const declared = () => {
+    const out: Record<string, unknown> = {};
+    for (const el of [document.documentElement, document.querySelector("[data-composition-id]")]) {
+      const raw = el?.getAttribute?.("data-composition-variables");
+      if (!raw) continue;
+      try {
+        for (const decl of JSON.parse(raw)) if (decl && typeof decl.id === "string") out[decl.id] = decl.default;
+      } catch {
+        // malformed declarations: no defaults from this element
+      }
+    }
+    return out;
+  };
+  const variables = () => ({ ...declared(), ...overrides });
+  w.__hyperframes = { ...(w.__hyperframes || {}), getVariables: variables };
+  const asText = (v: unknown) => (v && typeof v === "object" ? ((v as any).url ?? (v as any).name ?? "") : String(v ?? ""));
+  document.addEventListener("DOMContentLoaded", () => {
+    const values = variables();
+    for (const [id, value] of Object.entries(values)) {
+      if (value !== undefined && (typeof value !== "object" || value === null)) {
+        document.documentElement.style.setProperty(`--${id}`, String(value));
+      }
+    }
+    for (const el of Array.from(document.querySelectorAll("[data-var-text]") as ArrayLike<any>)) {
+      const id = el.getAttribute("data-var-text");
+      if (id in values) el.textContent = asText(values[id]);
+    }
+    for (const el of Array.from(document.querySelectorAll("[data-var-src]") as ArrayLike<any>)) {
+      const id = el.getAttribute("data-var-src");
+      if (id in values) el.setAttribute("src", asText(values[id]));
+    }
+  });
   const errors: string[] = [];
   window.addEventListener("error", (e: any) => errors.push(e.message || String(e.error)));
   window.addEventListener("unhandledrejection", (e: any) => errors.push(`unhandled rejection: ${String(e.reason)}`));
@@ -134,7 +169,7 @@ export function pageDriver(seed: number): void {
   };
 }
 
-export function pageDriverSource(seed: number): string {
+export function pageDriverSource(seed: number, variablesJson = "{}"): string {
   // The bundler may wrap named functions in `__name(...)` (keepNames); define it in the page.
-  return `(() => { var __name = (fn) => fn; (${pageDriver.toString()})(${seed >>> 0}); })();`;
+  return `(() => { var __name = (fn) => fn; (${pageDriver.toString()})(${seed >>> 0}, ${variablesJson}); })();`;
 }

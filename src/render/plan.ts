@@ -5,9 +5,8 @@ import { configFrom } from "../config.ts";
 import { renderJob } from "../jobs/job-stub.ts";
 import type { RenderPlan } from "../jobs/render-state.ts";
 import { CompositionError, CompositionSession } from "./browser-session.ts";
-import { compositionPageUrl } from "./capture-url.ts";
-import { frameCountFor, planChunks } from "./chunks.ts";
-import { hasAlpha, scaleFor, seedFor } from "./capture-settings.ts";
+import { frameCountFor, pendingChunks } from "./chunks.ts";
+import { scaleFor, sessionOptionsFor } from "./capture-settings.ts";
 
 const DEFAULT_SIZE = { width: 1920, height: 1080 };
 
@@ -19,13 +18,10 @@ export async function planRender(env: Env, renderId: string): Promise<void> {
 
   let plan = existing;
   if (!plan) {
-    const session = await CompositionSession.open(env.BROWSER, {
-      url: await compositionPageUrl(config.signingSecret, spec.origin, spec),
-      ...DEFAULT_SIZE,
-      deviceScaleFactor: 1,
-      transparent: hasAlpha(spec.format),
-      seed: seedFor(renderId),
-    });
+    const session = await CompositionSession.open(
+      env.BROWSER,
+      await sessionOptionsFor(config.signingSecret, spec, { ...DEFAULT_SIZE, deviceScaleFactor: 1 }),
+    );
     let probe;
     try {
       probe = await session.probe();
@@ -50,14 +46,7 @@ export async function planRender(env: Env, renderId: string): Promise<void> {
       width: probe.width ?? DEFAULT_SIZE.width,
       height: probe.height ?? DEFAULT_SIZE.height,
       scale: scaleFor(spec.resolution),
-      chunks: planChunks(frameCount, config.chunkFrames, config.maxChunks).map((c) => ({
-        ...c,
-        status: "pending",
-        attempts: 0,
-        framesCaptured: 0,
-        segmentKey: null,
-        lastError: null,
-      })),
+      chunks: pendingChunks(frameCount, config.chunkFrames, config.maxChunks),
     };
     plan = await job.recordPlan(draft);
   }

@@ -11,6 +11,7 @@ import { tooLarge } from "../api/assets.ts";
 import type { CreateRenderRequest } from "../api/schemas.ts";
 import { storeProject } from "../assets/store-project.ts";
 import { checkOutboundUrl } from "../lib/url-safety.ts";
+import { concatBytes } from "../lib/bytes.ts";
 
 const MAX_REDIRECTS = 3;
 
@@ -71,13 +72,7 @@ async function fetchZip(env: Env, raw: string): Promise<Uint8Array> {
       }
       chunks.push(value);
     }
-    const out = new Uint8Array(size);
-    let offset = 0;
-    for (const c of chunks) {
-      out.set(c, offset);
-      offset += c.length;
-    }
-    return out;
+    return concatBytes(chunks, size);
   }
 }
 

@@ -38,6 +38,25 @@ const TRANSPARENT = `<!doctype html><html><head><style>html, body { margin: 0; b
   </div>
 </body></html>`;
 
+// Variables reach the page three ways: a CSS custom property (--bg), getVariables() read by
+// a page script at load (accent), and the declared default when not overridden (edge).
+const VARIABLES = `<!doctype html><html><head><style>
+  html, body { margin: 0; }
+  #root { position: relative; width: 320px; height: 240px; background: var(--bg); }
+  #bar, #edge { position: absolute; left: 0; width: 320px; height: 60px; }
+  #bar { bottom: 0; } #edge { top: 0; }
+</style></head><body>
+  <div id="root" data-composition-id="vars" data-width="320" data-height="240" data-duration="0.5" data-no-timeline
+    data-composition-variables='[{"id":"bg","type":"color","default":"red"},{"id":"accent","type":"color","default":"red"},{"id":"edge","type":"color","default":"rgb(0,160,0)"}]'>
+    <div id="bar"></div><div id="edge"></div>
+  </div>
+  <script>
+    const v = window.__hyperframes.getVariables();
+    document.getElementById("bar").style.background = v.accent;
+    document.getElementById("edge").style.background = v.edge;
+  </script>
+</body></html>`;
+
 const THROWS = `<!doctype html><html><body>
   <div data-composition-id="x" data-width="320" data-height="240" data-duration="1"></div>
   <script>throw new Error("kaboom from the composition");</script>
@@ -133,6 +152,23 @@ describe("a render through the local stack", () => {
     const inside = await pixelAt(file, 0.2, 160, 120);
     expect(inside[3]).toBeGreaterThan(245);
     near(inside, [255, 0, 0]);
+  });
+
+  it("injects variables before page scripts: CSS var(), getVariables(), declared defaults", async () => {
+    const { client } = stack;
+    const { asset_id } = await client.uploadZip(zip(VARIABLES));
+    const { render_id } = await client.createRender({
+      project: { type: "asset_id", asset_id },
+      fps: 10,
+      variables: { bg: "rgb(0, 0, 255)", accent: "rgb(255, 255, 0)" },
+    });
+    const render = await client.waitForRender(render_id);
+    expect(render.failure_message).toBeNull();
+    const file = path.join(tmp, "vars.mp4");
+    await fs.writeFile(file, new Uint8Array(await (await fetch(render.video_url!)).arrayBuffer()));
+    near(await pixelAt(file, 0.2, 160, 120), [0, 0, 255]); // --bg overridden
+    near(await pixelAt(file, 0.2, 160, 220), [255, 255, 0]); // accent overridden, read by script
+    near(await pixelAt(file, 0.2, 160, 20), [0, 160, 0]); // edge: declared default
   });
 
   it("fails quickly, saying why, when the composition throws", async () => {

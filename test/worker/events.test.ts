@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { env } from "cloudflare:test";
 import { renderJob } from "../../src/jobs/job-stub.ts";
-import { planChunks } from "../../src/render/chunks.ts";
+import { pendingChunks } from "../../src/render/chunks.ts";
 import { api, createAccount, createRender, uploadProject } from "./helpers.ts";
 
 interface SseEvent {
@@ -62,7 +62,7 @@ describe("GET /v3/hyperframes/renders/{id}/events", () => {
       width: 320,
       height: 240,
       scale: 1,
-      chunks: planChunks(20, 20, 1).map((c) => ({ ...c, status: "pending", attempts: 0, framesCaptured: 0, segmentKey: null, lastError: null })),
+      chunks: pendingChunks(20, 20, 1),
     });
     expect((await sse.next())?.event).toBe("progress");
     await job.beginChunk(0);

@@ -5,7 +5,7 @@ import worker from "../../src/index.ts";
 import { renderJob } from "../../src/jobs/job-stub.ts";
 import { MAX_ATTEMPTS } from "../../src/jobs/consumer.ts";
 import type { RenderPlan } from "../../src/jobs/render-state.ts";
-import { planChunks } from "../../src/render/chunks.ts";
+import { pendingChunks } from "../../src/render/chunks.ts";
 import { createAccount, createRender, uploadProject } from "./helpers.ts";
 
 async function plannedRender(frameCount = 20) {
@@ -21,14 +21,7 @@ async function plannedRender(frameCount = 20) {
     width: 320,
     height: 240,
     scale: 1,
-    chunks: planChunks(frameCount, 10, 8).map((c) => ({
-      ...c,
-      status: "pending",
-      attempts: 0,
-      framesCaptured: 0,
-      segmentKey: null,
-      lastError: null,
-    })),
+    chunks: pendingChunks(frameCount, 10, 8),
   };
   await job.recordPlan(plan);
   return { renderId, job };

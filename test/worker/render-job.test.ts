@@ -6,7 +6,7 @@ import { renders } from "../../src/db/schema.ts";
 import { renderJob } from "../../src/jobs/job-stub.ts";
 import { STALL_TIMEOUT_MS, type RenderJob } from "../../src/jobs/render-job.ts";
 import type { RenderPlan } from "../../src/jobs/render-state.ts";
-import { planChunks } from "../../src/render/chunks.ts";
+import { pendingChunks } from "../../src/render/chunks.ts";
 import { createAccount, createRender, uploadProject } from "./helpers.ts";
 
 async function newRender() {
@@ -23,14 +23,7 @@ function planOf(frameCount: number, chunkFrames: number): RenderPlan {
     width: 320,
     height: 240,
     scale: 1,
-    chunks: planChunks(frameCount, chunkFrames, 8).map((c) => ({
-      ...c,
-      status: "pending",
-      attempts: 0,
-      framesCaptured: 0,
-      segmentKey: null,
-      lastError: null,
-    })),
+    chunks: pendingChunks(frameCount, chunkFrames, 8),
   };
 }
 
