@@ -94,7 +94,12 @@ export class CdpPage {
 
   async close(): Promise<void> {
     this.ws.close();
-    this.child.kill("SIGKILL");
-    await fs.rm(this.profile, { recursive: true, force: true });
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      const exited = new Promise((resolve) => this.child.once("exit", resolve));
+      this.child.kill("SIGKILL");
+      await exited;
+    }
+    // Chromium's helper processes may still be letting go of the profile for a moment.
+    await fs.rm(this.profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }
