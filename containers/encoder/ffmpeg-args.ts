@@ -1,6 +1,11 @@
 // FFmpeg argument lists for each output format and quality (the reference renderer's table).
 export type Format = "mp4" | "webm" | "mov";
 export type Quality = "draft" | "standard" | "high";
+export type InputKind = "jpeg" | "png";
+
+export const FORMATS: readonly Format[] = ["mp4", "webm", "mov"];
+export const QUALITIES: readonly Quality[] = ["draft", "standard", "high"];
+export const INPUTS: readonly InputKind[] = ["jpeg", "png"];
 
 export interface SegmentSpec {
   fps: number;
@@ -9,7 +14,13 @@ export interface SegmentSpec {
   width: number;
   height: number;
   frames: number;
-  input: "jpeg" | "png";
+  input: InputKind;
+}
+
+export interface FinalizeSpec {
+  format: Format;
+  fps: number;
+  frames: number;
 }
 
 const X264: Record<Quality, { preset: string; crf: number }> = {
@@ -24,73 +35,103 @@ const VP9: Record<Quality, { deadline: string; cpuUsed: number; crf: number }> =
 };
 const PRORES_QSCALE: Record<Quality, number> = { draft: 13, standard: 9, high: 4 };
 
-function videoCodecArgs(s: SegmentSpec): string[] {
-  const size = `${s.width}:${s.height}`;
+/** The pixel format each format is encoded in (alpha kept for webm and mov). */
+export const PIX_FMTS: Record<Format, string> = { mp4: "yuv420p", webm: "yuva420p", mov: "yuva444p10le" };
+
+/**
+ * Scale to the output size and convert the RGB (PNG) or full-range BT.601 (JPEG) frames to
+ * limited-range BT.709 YUV, and say so in the stream: every format is tagged the same way,
+ * so a player shows the same colours whichever it is.
+ */
+function colourArgs(s: SegmentSpec): string[] {
+  return [
+    // setparams tags the frames themselves: prores_ks writes its colour fields from them.
+    "-vf",
+    `scale=${s.width}:${s.height}:out_color_matrix=bt709:out_range=tv,format=${PIX_FMTS[s.format]},` +
+      "setparams=range=tv:color_primaries=bt709:color_trc=bt709:colorspace=bt709",
+    "-pix_fmt", PIX_FMTS[s.format],
+    "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv",
+  ];
+}
+
+function codecArgs(s: SegmentSpec): string[] {
   // One keyframe per segment, at its first frame, in a closed GOP: segments then join by
   // stream copy with no frame depending on a neighbour.
-  const gop = ["-g", String(s.frames), "-keyint_min", String(s.frames), "-flags", "+cgop"];
+  const gop = ["-g", String(s.frames), "-keyint_min", String(s.frames)];
   switch (s.format) {
     case "mp4": {
       const q = X264[s.quality];
       return [
-        // JPEG/PNG are full-range RGB-ish; convert properly to limited-range BT.709 4:2:0.
-        "-vf", `scale=${size}:out_color_matrix=bt709:out_range=tv,format=yuv420p`,
         "-c:v", "libx264", "-preset", q.preset, "-crf", String(q.crf),
-        ...gop, "-sc_threshold", "0", "-x264-params", "open-gop=0",
-        "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv",
+        ...gop, "-sc_threshold", "0", "-flags", "+cgop", "-x264-params", "open-gop=0",
       ];
     }
     case "webm": {
       const q = VP9[s.quality];
       return [
-        "-vf", `scale=${size},format=yuva420p`,
-        "-c:v", "libvpx-vp9", "-pix_fmt", "yuva420p", "-b:v", "0", "-crf", String(q.crf),
-        "-deadline", q.deadline, "-cpu-used", String(q.cpuUsed), "-row-mt", "1", "-auto-alt-ref", "0",
-        ...gop,
+        "-c:v", "libvpx-vp9", "-b:v", "0", "-crf", String(q.crf),
+        "-deadline", q.deadline, "-cpu-used", String(q.cpuUsed), "-row-mt", "1",
+        // No hidden alt-ref frames: one packet per shown frame, so packets count frames.
+        "-auto-alt-ref", "0", ...gop,
       ];
     }
     case "mov":
-      return [
-        "-vf", `scale=${size},format=yuva444p10le`,
-        "-c:v", "prores_ks", "-profile:v", "4", "-pix_fmt", "yuva444p10le", "-vendor", "apl0",
-        "-qscale:v", String(PRORES_QSCALE[s.quality]),
-      ];
+      // ProRes is intra-only: every frame is a keyframe.
+      return ["-c:v", "prores_ks", "-profile:v", "4", "-vendor", "apl0", "-qscale:v", String(PRORES_QSCALE[s.quality])];
   }
 }
 
 /**
- * Segment containers: MPEG-TS for H.264 (its 90 kHz clock keeps the joined duration exact),
- * Matroska for VP9 with alpha and ProRes, which MPEG-TS cannot carry.
+ * Every segment is Matroska: it carries H.264, VP9 with alpha and ProRes 4444 alike, and
+ * starts with an EBML header, so the concat demuxer recognises even a one-frame segment.
  */
-export const SEGMENT_CONTAINERS: Record<Format, { muxer: string; contentType: string }> = {
-  mp4: { muxer: "mpegts", contentType: "video/mp2t" },
-  webm: { muxer: "matroska", contentType: "video/x-matroska" },
-  mov: { muxer: "matroska", contentType: "video/x-matroska" },
-};
+export const SEGMENT_MUXER = "matroska";
+export const SEGMENT_CONTENT_TYPE = "video/x-matroska";
+export const SEGMENT_EXTENSION = "mkv";
 
-/** Frames arrive on stdin as concatenated images. */
+/** Frames arrive on stdin as concatenated images; the segment is written to `output`. */
 export function segmentArgs(s: SegmentSpec, output: string): string[] {
   return [
     "-hide_banner", "-loglevel", "error", "-nostdin",
     "-f", "image2pipe", "-framerate", String(s.fps), "-c:v", s.input === "png" ? "png" : "mjpeg", "-i", "pipe:0",
-    ...videoCodecArgs(s),
-    "-an", "-f", SEGMENT_CONTAINERS[s.format].muxer, "-y", output,
+    ...colourArgs(s),
+    ...codecArgs(s),
+    "-an", "-f", SEGMENT_MUXER, "-y", output,
   ];
 }
 
-const MUXERS: Record<Format, string[]> = {
-  mp4: ["-movflags", "+faststart", "-f", "mp4"],
-  webm: ["-f", "webm"],
-  mov: ["-movflags", "+faststart", "-f", "mov"],
-};
+/**
+ * Matroska keeps time in milliseconds (frame k of 30 fps is at round(k × 33.33) ms). A track
+ * timescale of exactly `fps` snaps every timestamp back onto the frame grid when MP4/MOV
+ * are written, so the joined file has exact frame durations and an exact total duration.
+ * The movie timescale (default 1000) holds the file's overall duration: fps × 1000 keeps
+ * that exact too (and leaves room for an audio track's duration later).
+ * WebM is Matroska itself: millisecond timestamps are all it can hold.
+ */
+function muxerArgs(spec: FinalizeSpec): string[] {
+  const timescales = ["-video_track_timescale", String(spec.fps), "-movie_timescale", String(spec.fps * 1000)];
+  switch (spec.format) {
+    case "mp4":
+      return [...timescales, "-movflags", "+faststart", "-f", "mp4"];
+    case "mov":
+      return [...timescales, "-movflags", "+faststart", "-f", "mov"];
+    case "webm":
+      return ["-f", "webm"];
+  }
+}
 
-/** Joins segments listed in a concat file by stream copy (no re-encode). */
-export function concatArgs(format: Format, listFile: string, output: string): string[] {
+/** Joins the segments listed in a concat file by stream copy (no re-encode). */
+export function concatArgs(spec: FinalizeSpec, listFile: string, output: string): string[] {
   return [
     "-hide_banner", "-loglevel", "error", "-nostdin",
     "-f", "concat", "-safe", "0", "-i", listFile,
-    "-map", "0:v", "-c", "copy", ...MUXERS[format], "-y", output,
+    "-map", "0:v", "-c", "copy", ...muxerArgs(spec), "-y", output,
   ];
+}
+
+/** The concat demuxer's list: one `file` line per segment, quoted. */
+export function concatList(files: string[]): string {
+  return files.map((f) => `file '${f.replaceAll("'", "'\\''")}'\n`).join("");
 }
 
 export const CONTENT_TYPES: Record<Format, string> = {

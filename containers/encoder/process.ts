@@ -8,22 +8,39 @@ export interface Running {
   done: Promise<void>;
 }
 
-/** Starts a command; `done` rejects with the tail of stderr if it exits non-zero. */
+/** Every child still running, so that shutdown can stop them all. */
+const running = new Set<ChildProcess>();
+
+export function killAll(): void {
+  for (const child of running) child.kill("SIGKILL");
+}
+
+function track(child: ChildProcess): void {
+  running.add(child);
+  child.once("close", () => running.delete(child));
+  child.once("error", () => running.delete(child));
+}
+
+/** The last `n` non-empty lines of a log. */
+function tail(text: string, n = 20): string {
+  return text.trim().split("\n").slice(-n).join("\n");
+}
+
+/** Starts a command; `done` rejects with the last 20 lines of stderr if it exits non-zero. */
 export function start(command: string, args: string[]): Running {
-  const child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(command, args, { stdio: ["pipe", "ignore", "pipe"] });
+  track(child);
   let stderr = "";
   child.stderr!.on("data", (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(-8000);
+    stderr = (stderr + d.toString()).slice(-16_000);
   });
-  child.stdout!.resume();
-  // A closed stdin (ffmpeg quit early) must not crash the server.
+  // A closed stdin (ffmpeg quit early, or was killed) must not crash the server.
   child.stdin!.on("error", () => {});
   const done = new Promise<void>((resolve, reject) => {
     child.once("error", (err) => reject(new FfmpegError(`${command} could not start: ${err.message}`)));
     child.once("close", (code, signal) => {
       if (code === 0) return resolve();
-      const tail = stderr.trim().split("\n").slice(-20).join("\n");
-      reject(new FfmpegError(`${command} exited with ${signal ?? code}: ${tail}`));
+      reject(new FfmpegError(`${command} exited with ${signal ?? code}:\n${tail(stderr)}`));
     });
   });
   return { child, done };
@@ -32,15 +49,16 @@ export function start(command: string, args: string[]): Running {
 /** Runs a command to completion and returns its stdout. */
 export async function output(command: string, args: string[]): Promise<string> {
   const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+  track(child);
   let out = "";
   let err = "";
   child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (err = (err + d.toString()).slice(-16_000)));
   const code = await new Promise<number | null>((resolve, reject) => {
-    child.once("error", reject);
+    child.once("error", (e) => reject(new FfmpegError(`${command} could not start: ${e.message}`)));
     child.once("close", resolve);
   });
-  if (code !== 0) throw new FfmpegError(`${command} failed: ${err.trim().slice(-2000)}`);
+  if (code !== 0) throw new FfmpegError(`${command} failed:\n${tail(err)}`);
   return out;
 }
 

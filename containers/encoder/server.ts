@@ -1,16 +1,30 @@
 // The encoder: a small HTTP server around FFmpeg. Runs inside the Cloudflare Container and,
 // locally, as a plain process behind the same Container class.
 //   GET  /healthz    → {ok, ffmpeg}
-//   POST /segments   → body: concatenated JPEG/PNG frames; answers one closed-GOP segment
+//   POST /segments   → body: concatenated JPEG/PNG frames; answers one closed-GOP Matroska segment
 //   POST /finalize   → body: [u64 BE length][segment]…; answers the joined video (stream copy)
+// Errors: {"error":{"code","message"}}, 4xx for bad requests, 5xx when FFmpeg fails.
 import http from "node:http";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { once } from "node:events";
-import { concatArgs, segmentArgs, CONTENT_TYPES, SEGMENT_CONTAINERS, type Format, type SegmentSpec } from "./ffmpeg-args.ts";
-import { FfmpegError, output, probe, start } from "./process.ts";
+import { pipeline } from "node:stream/promises";
+import {
+  concatArgs,
+  concatList,
+  segmentArgs,
+  CONTENT_TYPES,
+  FORMATS,
+  INPUTS,
+  QUALITIES,
+  SEGMENT_CONTENT_TYPE,
+  SEGMENT_EXTENSION,
+  type FinalizeSpec,
+  type SegmentSpec,
+} from "./ffmpeg-args.ts";
+import { FfmpegError, killAll, output, probe, start, type Running } from "./process.ts";
 
 class HttpError extends Error {
   status: number;
@@ -22,12 +36,15 @@ class HttpError extends Error {
   }
 }
 
-const FORMATS = ["mp4", "webm", "mov"];
+const MAX_FRAMES = 10_000_000;
+
+// ---------------------------------------------------------------------------------------------
+// Parameters
 
 function intParam(q: URLSearchParams, name: string, min: number, max: number): number {
   const raw = q.get(name);
   const value = Number(raw);
-  if (raw === null || !Number.isInteger(value) || value < min || value > max) {
+  if (raw === null || raw.trim() === "" || !Number.isInteger(value) || value < min || value > max) {
     throw new HttpError(400, "invalid_parameter", `${name} must be an integer from ${min} to ${max} (got ${raw})`);
   }
   return value;
@@ -50,24 +67,35 @@ function evenParam(q: URLSearchParams, name: string): number {
 function segmentSpec(q: URLSearchParams): SegmentSpec {
   return {
     fps: intParam(q, "fps", 1, 240),
-    quality: enumParam(q, "quality", ["draft", "standard", "high"] as const),
-    format: enumParam(q, "format", FORMATS as Format[]),
+    quality: enumParam(q, "quality", QUALITIES),
+    format: enumParam(q, "format", FORMATS),
     width: evenParam(q, "width"),
     height: evenParam(q, "height"),
-    frames: intParam(q, "frames", 1, 10_000_000),
-    input: enumParam(q, "input", ["jpeg", "png"] as const),
+    frames: intParam(q, "frames", 1, MAX_FRAMES),
+    input: enumParam(q, "input", INPUTS),
   };
 }
 
-/** Sends a file as the response with an exact Content-Length. */
+function finalizeSpec(q: URLSearchParams): FinalizeSpec {
+  return {
+    format: enumParam(q, "format", FORMATS),
+    fps: intParam(q, "fps", 1, 240),
+    frames: intParam(q, "frames", 1, MAX_FRAMES),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plumbing
+
+/** Sends a file as the response with an exact Content-Length; rejects if the client leaves. */
 async function sendFile(res: http.ServerResponse, file: string, headers: Record<string, string>): Promise<void> {
   const { size } = await fsp.stat(file);
   res.writeHead(200, { ...headers, "content-length": String(size) });
-  const stream = fs.createReadStream(file);
-  stream.pipe(res);
-  await once(stream, "close");
+  // pipeline() destroys the file stream if the response closes early (no fd left open).
+  await pipeline(fs.createReadStream(file), res);
 }
 
+/** Runs `fn` with a fresh temporary directory, removed afterwards whatever happens. */
 async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), "encoder-"));
   try {
@@ -77,134 +105,184 @@ async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   }
 }
 
-/** Kills the child when the client goes away before the response is complete. */
-function killOnAbort(req: http.IncomingMessage, res: http.ServerResponse, kill: () => void): void {
-  res.on("close", () => {
-    if (!res.writableFinished) kill();
-  });
-  req.on("aborted", kill);
+/** Kills FFmpeg when the client goes away before the response is complete. */
+function killOnAbort(res: http.ServerResponse, ffmpeg: Running): void {
+  const onClose = () => {
+    if (!res.writableFinished) ffmpeg.child.kill("SIGKILL");
+  };
+  res.once("close", onClose);
+  void ffmpeg.done.catch(() => {}).finally(() => res.off("close", onClose));
 }
+
+/** Rejects the request if the client has gone (for steps that do not notice it themselves). */
+function assertConnected(res: http.ServerResponse): void {
+  if (res.destroyed) throw new HttpError(499, "client_closed", "the client closed the connection");
+}
+
+// ---------------------------------------------------------------------------------------------
+// POST /segments
 
 async function encodeSegment(req: http.IncomingMessage, res: http.ServerResponse, q: URLSearchParams) {
   const spec = segmentSpec(q);
   await withTempDir(async (dir) => {
-    const out = path.join(dir, "segment");
+    const out = path.join(dir, `segment.${SEGMENT_EXTENSION}`);
     const ffmpeg = start("ffmpeg", segmentArgs(spec, out));
-    killOnAbort(req, res, () => ffmpeg.child.kill("SIGKILL"));
+    killOnAbort(res, ffmpeg);
+    // Frames go to FFmpeg as they arrive (pipe() applies backpressure: nothing is buffered).
+    let received = 0;
+    req.on("data", (chunk: Buffer) => (received += chunk.length));
+    req.once("error", () => ffmpeg.child.kill("SIGKILL"));
     req.pipe(ffmpeg.child.stdin!);
-    await ffmpeg.done;
+    try {
+      await ffmpeg.done;
+    } catch (err) {
+      if (received === 0 && req.complete) throw new HttpError(400, "invalid_body", "the body holds no frames");
+      throw err;
+    }
+    assertConnected(res);
     const facts = await probe(out);
     if (facts.frames !== spec.frames) {
       throw new HttpError(422, "frame_count_mismatch", `expected ${spec.frames} frames, encoded ${facts.frames}`);
     }
-    await sendFile(res, out, {
-      "content-type": SEGMENT_CONTAINERS[spec.format].contentType,
-      "x-frame-count": String(facts.frames),
-    });
+    await sendFile(res, out, { "content-type": SEGMENT_CONTENT_TYPE, "x-frame-count": String(facts.frames) });
   });
 }
 
-/** Splits a body of [u64 BE length][bytes]… into files, streaming. Returns their paths. */
+// ---------------------------------------------------------------------------------------------
+// POST /finalize
+
+/**
+ * Splits a body of [u64 BE length][bytes]… into seg00000.mkv, seg00001.mkv… in `dir`, writing
+ * each piece as it arrives. Returns the file names, in order.
+ */
 async function receiveSegments(req: http.IncomingMessage, dir: string): Promise<string[]> {
   const files: string[] = [];
   let header = Buffer.alloc(0);
   let remaining = 0;
   let current: fs.WriteStream | null = null;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    let buf = chunk;
-    while (buf.length) {
-      if (!current) {
-        const need = 8 - header.length;
-        header = Buffer.concat([header, buf.subarray(0, need)]);
-        buf = buf.subarray(need);
-        if (header.length < 8) break;
-        remaining = Number(header.readBigUInt64BE(0));
-        header = Buffer.alloc(0);
-        const file = path.join(dir, `seg${String(files.length).padStart(5, "0")}`);
-        files.push(file);
-        current = fs.createWriteStream(file);
-      }
-      const part = buf.subarray(0, remaining);
-      buf = buf.subarray(part.length);
-      remaining -= part.length;
-      if (!current.write(part)) await once(current, "drain");
-      if (remaining === 0) {
-        current.end();
-        await once(current, "close");
-        current = null;
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      let buf = chunk;
+      while (buf.length) {
+        if (!current) {
+          const need = 8 - header.length;
+          header = Buffer.concat([header, buf.subarray(0, need)]);
+          buf = buf.subarray(need);
+          if (header.length < 8) break;
+          const length = header.readBigUInt64BE(0);
+          header = Buffer.alloc(0);
+          if (length === 0n || length > BigInt(Number.MAX_SAFE_INTEGER)) {
+            throw new HttpError(400, "invalid_body", `segment ${files.length} has an invalid length (${length})`);
+          }
+          remaining = Number(length);
+          const name = `seg${String(files.length).padStart(5, "0")}.${SEGMENT_EXTENSION}`;
+          files.push(name);
+          current = fs.createWriteStream(path.join(dir, name));
+        }
+        const part = buf.subarray(0, remaining);
+        buf = buf.subarray(part.length);
+        remaining -= part.length;
+        if (!current.write(part)) await once(current, "drain");
+        if (remaining === 0) {
+          current.end();
+          await once(current, "close");
+          current = null;
+        }
       }
     }
+  } finally {
+    current?.destroy();
   }
   if (current || header.length) {
-    current?.destroy();
-    throw new HttpError(400, "invalid_body", "segment stream ended in the middle of a segment");
+    throw new HttpError(400, "invalid_body", `the body ended in the middle of segment ${files.length - (current ? 1 : 0)}`);
   }
   if (!files.length) throw new HttpError(400, "invalid_body", "no segments were sent");
   return files;
 }
 
+/** Joins the segments by stream copy into `output.<format>`; returns its path. */
+async function joinSegments(res: http.ServerResponse, dir: string, files: string[], spec: FinalizeSpec) {
+  const list = path.join(dir, "list.txt");
+  // Relative names: the concat demuxer resolves them against the list file's directory.
+  await fsp.writeFile(list, concatList(files));
+  const out = path.join(dir, `output.${spec.format}`);
+  const ffmpeg = start("ffmpeg", concatArgs(spec, list, out));
+  killOnAbort(res, ffmpeg);
+  ffmpeg.child.stdin!.end();
+  await ffmpeg.done;
+  return out;
+}
+
 async function finalize(req: http.IncomingMessage, res: http.ServerResponse, q: URLSearchParams) {
-  const format = enumParam(q, "format", FORMATS as Format[]);
-  intParam(q, "fps", 1, 240);
-  const frames = intParam(q, "frames", 1, 10_000_000);
+  const spec = finalizeSpec(q);
   await withTempDir(async (dir) => {
-    const segments = await receiveSegments(req, dir);
-    const list = path.join(dir, "segments.txt");
-    await fsp.writeFile(list, segments.map((f) => `file '${f}'`).join("\n") + "\n");
-    const out = path.join(dir, `output.${format}`);
-    const ffmpeg = start("ffmpeg", concatArgs(format, list, out));
-    killOnAbort(req, res, () => ffmpeg.child.kill("SIGKILL"));
-    ffmpeg.child.stdin!.end();
-    await ffmpeg.done;
-    // (The audio mix will be a step here, between the join and the answer.)
-    const facts = await probe(out);
-    if (facts.frames !== frames) {
-      throw new HttpError(422, "frame_count_mismatch", `expected ${frames} frames, the joined video has ${facts.frames}`);
+    const files = await receiveSegments(req, dir);
+    assertConnected(res);
+    // Each step takes the previous file and writes a new one in `dir`. The audio mix will be a
+    // step here, between the join and the answer: `video = await mixAudio(res, dir, video, …)`.
+    const video = await joinSegments(res, dir, files, spec);
+    assertConnected(res);
+    const facts = await probe(video);
+    if (facts.frames !== spec.frames) {
+      throw new HttpError(422, "frame_count_mismatch", `expected ${spec.frames} frames, the joined video has ${facts.frames}`);
     }
-    await sendFile(res, out, {
-      "content-type": CONTENT_TYPES[format],
+    await sendFile(res, video, {
+      "content-type": CONTENT_TYPES[spec.format],
       "x-frame-count": String(facts.frames),
       "x-duration": String(facts.duration),
     });
   });
 }
 
-function sendError(res: http.ServerResponse, err: unknown): void {
+// ---------------------------------------------------------------------------------------------
+// Routing
+
+function sendError(req: http.IncomingMessage, res: http.ServerResponse, err: unknown): void {
   const e =
     err instanceof HttpError
       ? err
       : new HttpError(500, err instanceof FfmpegError ? "ffmpeg_failed" : "internal_error", (err as Error).message);
-  if (res.headersSent) {
-    res.destroy(e);
+  if (res.headersSent || res.destroyed) {
+    res.destroy();
     return;
   }
-  res.writeHead(e.status, { "content-type": "application/json" });
-  res.end(JSON.stringify({ error: { code: e.code, message: e.message } }));
+  const body = JSON.stringify({ error: { code: e.code, message: e.message } });
+  res.writeHead(e.status, { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) });
+  res.end(body);
+  // Read (and drop) whatever is left of the body, so that the client sees the answer.
+  req.resume();
 }
 
 let ffmpegVersion = "";
 
-const server = http.createServer(async (req, res) => {
+async function route(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+  if (req.method === "GET" && url.pathname === "/healthz") {
+    ffmpegVersion ||= (await output("ffmpeg", ["-hide_banner", "-version"])).split("\n")[0] ?? "";
+    const body = JSON.stringify({ ok: true, ffmpeg: ffmpegVersion });
+    res.writeHead(200, { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) });
+    res.end(body);
+  } else if (req.method === "POST" && url.pathname === "/segments") {
+    await encodeSegment(req, res, url.searchParams);
+  } else if (req.method === "POST" && url.pathname === "/finalize") {
+    await finalize(req, res, url.searchParams);
+  } else {
+    throw new HttpError(404, "not_found", `no route for ${req.method} ${url.pathname}`);
+  }
+}
+
+/** Requests in progress, so that shutdown can wait for their temp dirs to be removed. */
+const inFlight = new Set<Promise<void>>();
+
+const server = http.createServer((req, res) => {
   const url = new URL(req.url ?? "/", "http://encoder");
   const started = Date.now();
-  res.on("finish", () => console.log(`${req.method} ${url.pathname} ${res.statusCode} ${Date.now() - started}ms`));
-  try {
-    if (req.method === "GET" && url.pathname === "/healthz") {
-      ffmpegVersion ||= (await output("ffmpeg", ["-hide_banner", "-version"])).split("\n")[0] ?? "";
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ ok: true, ffmpeg: ffmpegVersion }));
-    } else if (req.method === "POST" && url.pathname === "/segments") {
-      await encodeSegment(req, res, url.searchParams);
-    } else if (req.method === "POST" && url.pathname === "/finalize") {
-      await finalize(req, res, url.searchParams);
-    } else {
-      req.resume();
-      throw new HttpError(404, "not_found", `no route for ${req.method} ${url.pathname}`);
-    }
-  } catch (err) {
-    req.resume();
-    sendError(res, err);
-  }
+  res.once("close", () => {
+    const status = res.writableFinished ? String(res.statusCode) : `${res.headersSent ? res.statusCode : "-"} aborted`;
+    console.log(`${req.method} ${url.pathname}${url.search} ${status} ${Date.now() - started}ms`);
+  });
+  const handled = route(req, res, url).catch((err: unknown) => sendError(req, res, err));
+  inFlight.add(handled);
+  void handled.finally(() => inFlight.delete(handled));
 });
 
 const port = Number(process.env.PORT ?? 8080);
@@ -214,11 +292,22 @@ server.listen(port, host, () => {
   const actual = typeof address === "object" && address ? address.port : port;
   console.log(`encoder listening on http://${host}:${actual}`);
 });
-// Stop at once: idle keep-alive connections would otherwise hold server.close() open.
+
+// Stop promptly: refuse new connections, stop FFmpeg, let handlers remove their temp dirs
+// (bounded), then exit. Idle keep-alive connections would otherwise hold server.close() open.
+let stopping = false;
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.on(signal, () => {
-    server.close(() => process.exit(0));
+    if (stopping) return;
+    stopping = true;
+    console.log(`encoder stopping (${signal})`);
+    server.close();
     server.closeIdleConnections();
-    setTimeout(() => process.exit(0), 2_000).unref();
+    killAll();
+    const timeout = new Promise((resolve) => setTimeout(resolve, 2_000).unref());
+    void Promise.race([Promise.allSettled([...inFlight]), timeout]).then(() => {
+      server.closeAllConnections();
+      process.exit(0);
+    });
   });
 }

@@ -67,6 +67,7 @@ export const RenderDetailSchema = z.object({
   created_at: z.number().int(),
   completed_at: z.number().int().nullable(),
   failure_message: z.string().nullable(),
+  warnings: z.array(z.string()),
 });
 
 export type RenderDetail = z.infer<typeof RenderDetailSchema>;

@@ -83,6 +83,8 @@ export const renders = sqliteTable(
     thumbnailKey: text("thumbnail_key"),
     outputBytes: integer("output_bytes"),
     failureMessage: text("failure_message"),
+    // What the render noticed but did not fail on (e.g. requests refused by the sandbox).
+    warnings: text("warnings", { mode: "json" }).$type<string[]>(),
     createdAt: integer("created_at").notNull(),
     startedAt: integer("started_at"),
     completedAt: integer("completed_at"),

@@ -231,6 +231,7 @@ export class RenderJob extends DurableObject<Env> {
         thumbnailKey: s.output?.thumbnailKey ?? null,
         outputBytes: s.output?.bytes ?? null,
         failureMessage: s.failureMessage,
+        warnings: s.warnings,
         startedAt: s.startedAt,
         completedAt: s.completedAt,
       })

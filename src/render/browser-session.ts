@@ -41,12 +41,15 @@ export class CompositionSession {
   private readonly page: Page;
   private readonly cdp: CDPSession;
   readonly pageErrors: string[];
+  /** URLs the page tried to load from outside its own project (refused). */
+  readonly blockedRequests: Set<string>;
 
-  private constructor(browser: Browser, page: Page, cdp: CDPSession, pageErrors: string[]) {
+  private constructor(browser: Browser, page: Page, cdp: CDPSession, pageErrors: string[], blocked: Set<string>) {
     this.browser = browser;
     this.page = page;
     this.cdp = cdp;
     this.pageErrors = pageErrors;
+    this.blockedRequests = blocked;
   }
 
   static async open(binding: Fetcher, options: SessionOptions): Promise<CompositionSession> {
@@ -61,6 +64,8 @@ export class CompositionSession {
         deviceScaleFactor: options.deviceScaleFactor,
       });
       const cdp = await page.createCDPSession();
+      const blocked = new Set<string>();
+      await sandboxRequests(cdp, options.url, blocked);
       if (options.transparent) {
         await cdp.send("Emulation.setDefaultBackgroundColorOverride", { color: { r: 0, g: 0, b: 0, a: 0 } });
       }
@@ -69,7 +74,7 @@ export class CompositionSession {
       if (response && !response.ok()) {
         throw new CompositionError(`composition page could not be loaded: HTTP ${response.status()}`);
       }
-      return new CompositionSession(browser, page, cdp, pageErrors);
+      return new CompositionSession(browser, page, cdp, pageErrors, blocked);
     } catch (err) {
       await browser.close().catch(() => {});
       throw err;
@@ -100,6 +105,26 @@ export class CompositionSession {
   async close(): Promise<void> {
     await this.browser.close().catch(() => {});
   }
+}
+
+/**
+ * The page may load only its own project files, i.e. URLs under its capability prefix
+ * (`…/v1/capture/<token>/`); data: and blob: URLs never reach the network. Every other request
+ * — the internet, this machine, another render's files — is refused and remembered.
+ */
+async function sandboxRequests(cdp: CDPSession, pageUrl: string, blocked: Set<string>): Promise<void> {
+  const prefix = /^.*\/v1\/capture\/[^/]+\//.exec(pageUrl)?.[0];
+  if (!prefix) throw new Error(`not a capture URL: ${pageUrl}`);
+  cdp.on("Fetch.requestPaused", (event: { requestId: string; request: { url: string } }) => {
+    const { requestId, request } = event;
+    if (request.url.startsWith(prefix)) {
+      cdp.send("Fetch.continueRequest", { requestId }).catch(() => {});
+    } else {
+      blocked.add(request.url);
+      cdp.send("Fetch.failRequest", { requestId, errorReason: "BlockedByClient" }).catch(() => {});
+    }
+  });
+  await cdp.send("Fetch.enable", { patterns: [{ urlPattern: "*" }] });
 }
 
 function base64ToBytes(data: string): Uint8Array {

@@ -40,3 +40,13 @@ export async function sessionOptionsFor(
     variablesJson: spec.variablesJson,
   };
 }
+
+/** Blocked requests become render warnings (the RenderJob de-duplicates and caps them). */
+export async function recordBlockedRequests(
+  job: { addWarning(warning: string): Promise<void> },
+  blocked: Iterable<string>,
+): Promise<void> {
+  for (const url of blocked) {
+    await job.addWarning(`blocked a request outside the project: ${url.length > 300 ? `${url.slice(0, 300)}…` : url}`);
+  }
+}

@@ -6,7 +6,7 @@ import { renderJob } from "../jobs/job-stub.ts";
 import { r2Keys } from "../assets/layout.ts";
 import { encodeSegment } from "../encoder/client.ts";
 import { CompositionSession } from "./browser-session.ts";
-import { screenshotOptions, sessionOptionsFor } from "./capture-settings.ts";
+import { recordBlockedRequests, screenshotOptions, sessionOptionsFor } from "./capture-settings.ts";
 import { putResponseBody } from "./r2-stream.ts";
 import { thumbnailFrame } from "./chunks.ts";
 
@@ -82,6 +82,7 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
     }
 
     const segment = await encoded;
+    await recordBlockedRequests(job, session.blockedRequests);
     logChunkTiming(renderId, chunkIndex, chunk.endFrame - chunk.startFrame, timing);
     const segmentKey = r2Keys.segment(renderId, chunkIndex);
     await putResponseBody(env.BUCKET, segmentKey, segment, segment.headers.get("content-type") ?? "application/octet-stream");

@@ -6,7 +6,7 @@ import { renderJob } from "../jobs/job-stub.ts";
 import type { RenderPlan } from "../jobs/render-state.ts";
 import { CompositionError, CompositionSession } from "./browser-session.ts";
 import { frameCountFor, pendingChunks } from "./chunks.ts";
-import { scaleFor, sessionOptionsFor } from "./capture-settings.ts";
+import { recordBlockedRequests, scaleFor, sessionOptionsFor } from "./capture-settings.ts";
 
 const DEFAULT_SIZE = { width: 1920, height: 1080 };
 
@@ -28,6 +28,7 @@ export async function planRender(env: Env, renderId: string): Promise<void> {
     } finally {
       await session.close();
     }
+    await recordBlockedRequests(job, session.blockedRequests);
     if (probe.errors.length) {
       throw new CompositionError(`composition page threw an error while loading: ${probe.errors[0]}`);
     }

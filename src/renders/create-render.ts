@@ -87,6 +87,7 @@ export async function createRender(
     thumbnailKey: null,
     outputBytes: null,
     failureMessage: null,
+    warnings: [],
     createdAt: Date.now(),
     startedAt: null,
     completedAt: null,

@@ -44,5 +44,6 @@ export async function renderDetail(env: Env, row: RenderRow, origin: string, liv
     created_at: unixSeconds(row.createdAt)!,
     completed_at: unixSeconds(row.completedAt),
     failure_message: row.failureMessage,
+    warnings: row.warnings ?? [],
   };
 }

@@ -57,6 +57,16 @@ const VARIABLES = `<!doctype html><html><head><style>
   </script>
 </body></html>`;
 
+// Loads its own stylesheet (allowed) and tries the internet, this machine and another
+// render's capability path (all refused, none fatal).
+const SANDBOXED = `<!doctype html><html><head><link rel="stylesheet" href="own.css">
+  <script src="http://127.0.0.1:9/evil.js"></script></head><body>
+  <div id="root" data-composition-id="sandbox" data-width="320" data-height="240" data-duration="0.5" data-no-timeline>
+    <img src="https://example.com/tracker.png" width="1" height="1">
+  </div>
+  <script>fetch(location.origin + "/v1/capture/asset_x.hfr_y.9999999999.sig/index.html").catch(() => {});</script>
+</body></html>`;
+
 const THROWS = `<!doctype html><html><body>
   <div data-composition-id="x" data-width="320" data-height="240" data-duration="1"></div>
   <script>throw new Error("kaboom from the composition");</script>
@@ -169,6 +179,27 @@ describe("a render through the local stack", () => {
     near(await pixelAt(file, 0.2, 160, 120), [0, 0, 255]); // --bg overridden
     near(await pixelAt(file, 0.2, 160, 220), [255, 255, 0]); // accent overridden, read by script
     near(await pixelAt(file, 0.2, 160, 20), [0, 160, 0]); // edge: declared default
+  });
+
+  it("lets the page load only its own files, refusing and reporting everything else", async () => {
+    const { client } = stack;
+    const { asset_id } = await client.uploadZip(
+      zipSync({
+        "index.html": strToU8(SANDBOXED),
+        "own.css": strToU8("html, body { margin: 0; } #root { width: 320px; height: 240px; background: rgb(0, 0, 255); }"),
+      }),
+    );
+    const { render_id } = await client.createRender({ project: { type: "asset_id", asset_id }, fps: 10 });
+    const render = await client.waitForRender(render_id);
+    expect(render.failure_message).toBeNull();
+    const file = path.join(tmp, "sandbox.mp4");
+    await fs.writeFile(file, new Uint8Array(await (await fetch(render.video_url!)).arrayBuffer()));
+    near(await pixelAt(file, 0.2, 160, 120), [0, 0, 255]); // its own stylesheet loaded
+    const warnings = render.warnings as string[];
+    for (const url of ["http://127.0.0.1:9/evil.js", "https://example.com/tracker.png", "/v1/capture/asset_x.hfr_y.9999999999.sig/index.html"]) {
+      expect(warnings.some((w) => w.includes(url)), `${url} in ${JSON.stringify(warnings)}`).toBe(true);
+    }
+    expect(warnings.some((w) => w.includes("own.css"))).toBe(false);
   });
 
   it("fails quickly, saying why, when the composition throws", async () => {

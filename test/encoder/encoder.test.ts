@@ -1,51 +1,64 @@
 // The encoder server on its own: real FFmpeg, frames streamed in, files checked with ffprobe.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { makeTestFrames, pixelAt, probeVideo } from "../support/media.ts";
+import { promisify } from "node:util";
+import { decodeFrames, makeTestFrames, pixelAt, probeVideo } from "../support/media.ts";
+
+const run = promisify(execFile);
 
 let server: ChildProcess;
 let origin: string;
 let tmp: string;
+/** The server's TMPDIR: every request's temp dir must be gone once it is answered. */
+let serverTmp: string;
+const serverLog: string[] = [];
 
 beforeAll(async () => {
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), "encoder-test-"));
+  serverTmp = path.join(tmp, "server-tmp");
+  await fs.mkdir(serverTmp);
   server = spawn(process.execPath, [path.resolve("containers/encoder/server.ts")], {
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1" },
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", TMPDIR: serverTmp },
     stdio: ["ignore", "pipe", "inherit"],
   });
   origin = await new Promise<string>((resolve, reject) => {
     server.once("exit", (code) => reject(new Error(`encoder exited with ${code}`)));
+    let buffered = "";
     server.stdout!.on("data", (d: Buffer) => {
-      const match = /listening on (http:\/\/\S+)/.exec(d.toString());
+      buffered += d.toString();
+      const lines = buffered.split("\n");
+      buffered = lines.pop()!;
+      serverLog.push(...lines);
+      const match = /encoder listening on (http:\/\/\S+)/.exec(lines.join("\n"));
       if (match) resolve(match[1]!);
     });
   });
 });
 
 afterAll(async () => {
-  server?.kill("SIGTERM");
-  await fs.rm(tmp, { recursive: true, force: true });
+  if (server && server.exitCode === null) server.kill("SIGKILL");
+  if (tmp) await fs.rm(tmp, { recursive: true, force: true });
 });
 
-interface SegmentQuery {
-  fps?: number;
-  quality?: string;
-  format?: string;
-  width?: number;
-  height?: number;
-  frames: number;
-  input?: string;
-}
+// ---------------------------------------------------------------------------------------------
+// Helpers
 
-function segmentUrl(q: SegmentQuery): string {
+type Query = Record<string, string | number>;
+
+function segmentUrl(q: Query): string {
   const params = { fps: 30, quality: "draft", format: "mp4", width: 320, height: 180, input: "jpeg", ...q };
   return `${origin}/segments?${new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]))}`;
 }
 
-/** Streams `body` in small pieces, as the capture loop does. */
+function finalizeUrl(q: Query): string {
+  const params = { fps: 30, format: "mp4", ...q };
+  return `${origin}/finalize?${new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]))}`;
+}
+
+/** Streams `body` in 16 KiB pieces (cutting through images), as the capture loop does. */
 function streamed(body: Buffer): ReadableStream<Uint8Array> {
   let offset = 0;
   return new ReadableStream({
@@ -57,10 +70,11 @@ function streamed(body: Buffer): ReadableStream<Uint8Array> {
   });
 }
 
-async function post(url: string, body: Buffer) {
-  return fetch(url, { method: "POST", body: streamed(body), duplex: "half" } as RequestInit);
+function post(url: string, body: Buffer, signal?: AbortSignal): Promise<Response> {
+  return fetch(url, { method: "POST", body: streamed(body), duplex: "half", signal } as RequestInit);
 }
 
+/** The /finalize framing: [u64 BE length][segment]… */
 function framed(segments: Buffer[]): Buffer {
   return Buffer.concat(
     segments.flatMap((s) => {
@@ -72,90 +86,278 @@ function framed(segments: Buffer[]): Buffer {
 }
 
 async function save(name: string, res: Response): Promise<string> {
+  const bytes = Buffer.from(await res.arrayBuffer());
+  expect(Number(res.headers.get("content-length"))).toBe(bytes.length);
   const file = path.join(tmp, name);
-  await fs.writeFile(file, new Uint8Array(await res.arrayBuffer()));
+  await fs.writeFile(file, bytes);
   return file;
 }
 
-function near(actual: number[], expected: number[], tolerance = 40) {
-  expect(actual.every((v, i) => Math.abs(v - expected[i]!) <= tolerance), `${actual} ≈ ${expected}`).toBe(true);
+async function segment(q: Query, frames: Buffer): Promise<Buffer> {
+  const res = await post(segmentUrl(q), frames);
+  expect(res.status, await res.clone().text().catch(() => "")).toBe(200);
+  return Buffer.from(await res.arrayBuffer());
 }
 
-describe("encoder server", () => {
-  it("encodes a streamed segment and joins segments by stream copy, frame-exact", async () => {
-    const red = await makeTestFrames(15, 320, 180, "jpeg"); // 7 red + 8 blue
-    const segA = await post(segmentUrl({ frames: 15 }), red);
-    expect(segA.status).toBe(200);
-    expect(segA.headers.get("x-frame-count")).toBe("15");
-    const a = Buffer.from(await segA.arrayBuffer());
-    expect(Number(segA.headers.get("content-length"))).toBe(a.length);
-    const segB = await post(segmentUrl({ frames: 15 }), red);
-    const b = Buffer.from(await segB.arrayBuffer());
+async function errorOf(res: Response): Promise<{ code: string; message: string }> {
+  expect(res.headers.get("content-type")).toBe("application/json");
+  return ((await res.json()) as { error: { code: string; message: string } }).error;
+}
 
-    const res = await post(`${origin}/finalize?format=mp4&fps=30&frames=30`, framed([a, b]));
+function near(actual: number[], expected: number[], tolerance = 40) {
+  expect(
+    actual.every((v, i) => Math.abs(v - expected[i]!) <= tolerance),
+    `${actual} ≈ ${expected}`,
+  ).toBe(true);
+}
+
+/** Indexes of the keyframes of the first video stream. */
+async function keyframes(file: string): Promise<number[]> {
+  const { stdout } = await run("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=flags", "-of", "csv=p=0", file]);
+  return stdout
+    .trim()
+    .split("\n")
+    .flatMap((flags, i) => (flags.includes("K") ? [i] : []));
+}
+
+async function profileOf(file: string): Promise<string> {
+  const { stdout } = await run("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=profile", "-of", "csv=p=0", file]);
+  return stdout.trim();
+}
+
+/** Waits until every request's temp dir is removed (they go once the answer is sent). */
+async function expectTempDirsGone(): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  let left = await fs.readdir(serverTmp);
+  while (left.length && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    left = await fs.readdir(serverTmp);
+  }
+  expect(left).toEqual([]);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe("encoder server", () => {
+  it("answers /healthz with the FFmpeg version", async () => {
+    const res = await fetch(`${origin}/healthz`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { ok: boolean; ffmpeg: string };
+    expect(body.ok).toBe(true);
+    expect(body.ffmpeg).toMatch(/^ffmpeg version \S+/);
+  });
+
+  it("encodes 30 streamed JPEG frames into one closed-GOP H.264 segment", async () => {
+    const res = await post(segmentUrl({ frames: 30 }), await makeTestFrames(30, 320, 180, "jpeg"));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("video/x-matroska");
+    expect(res.headers.get("x-frame-count")).toBe("30");
+    const file = await save("segment.mkv", res);
+    const info = await probeVideo(file);
+    expect(info).toMatchObject({ codec: "h264", width: 320, height: 180, pixFmt: "yuv420p", frameCount: 30, fps: 30 });
+    expect(info).toMatchObject({ colorSpace: "bt709", colorRange: "tv", formatName: "matroska,webm" });
+    expect(await keyframes(file)).toEqual([0]);
+    await expectTempDirsGone();
+  });
+
+  it("joins a red and a blue segment into an MP4 with exact frames and duration, seam included", async () => {
+    const red = await segment({ frames: 15, quality: "standard" }, await makeTestFrames(15, 320, 180, "jpeg", { colourAt: () => "red" }));
+    const blue = await segment({ frames: 15, quality: "standard" }, await makeTestFrames(15, 320, 180, "jpeg", { colourAt: () => "blue" }));
+
+    const res = await post(finalizeUrl({ format: "mp4", fps: 30, frames: 30 }), framed([red, blue]));
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("video/mp4");
     expect(res.headers.get("x-frame-count")).toBe("30");
+    expect(Number(res.headers.get("x-duration"))).toBeCloseTo(1, 3);
     const file = await save("joined.mp4", res);
+
     const info = await probeVideo(file);
-    expect(info).toMatchObject({ codec: "h264", width: 320, height: 180, pixFmt: "yuv420p", frameCount: 30, colorSpace: "bt709" });
+    expect(info).toMatchObject({ codec: "h264", width: 320, height: 180, pixFmt: "yuv420p", frameCount: 30, fps: 30 });
+    expect(info).toMatchObject({ colorSpace: "bt709", hasAudio: false, hasAlpha: false });
+    expect(info.formatName).toContain("mp4");
     expect(info.duration).toBeCloseTo(1, 3);
-    // Each segment: frames 0–6 red, 7–14 blue; the second segment starts red again at 0.5 s.
-    near((await pixelAt(file, 0.1, 160, 90)).slice(0, 3), [255, 0, 0]);
-    near((await pixelAt(file, 0.4, 160, 90)).slice(0, 3), [0, 0, 255]);
-    near((await pixelAt(file, 0.6, 160, 90)).slice(0, 3), [255, 0, 0]);
-    near((await pixelAt(file, 0.95, 160, 90)).slice(0, 3), [0, 0, 255]);
+    // +faststart: the index comes before the media data.
+    const bytes = await fs.readFile(file);
+    expect(bytes.indexOf("moov")).toBeLessThan(bytes.indexOf("mdat"));
+
+    near(await pixelAt(file, 0.2, 160, 90), [255, 0, 0, 255], 12);
+    near(await pixelAt(file, 0.8, 160, 90), [0, 0, 255, 255], 12);
+    // Frame by frame: 0–14 red, 15–29 blue, nothing lost, doubled or blended at the seam.
+    const frames = await decodeFrames(file);
+    expect(frames).toHaveLength(30);
+    frames.forEach(({ mean }, i) => near(mean, i < 15 ? [255, 0, 0, 255] : [0, 0, 255, 255], 12));
+    await expectTempDirsGone();
   });
 
-  it.each([
-    ["webm", "vp9"],
-    ["mov", "prores"],
-  ])("encodes and joins %s segments (%s)", async (format, codec) => {
-    const frames = await makeTestFrames(6, 320, 180, "png");
-    const seg = await post(segmentUrl({ frames: 6, format, input: "png" }), frames);
-    expect(seg.status).toBe(200);
-    const res = await post(`${origin}/finalize?format=${format}&fps=30&frames=6`, framed([Buffer.from(await seg.arrayBuffer())]));
+  it("scales frames of another size to the requested one", async () => {
+    const seg = await segment({ frames: 4, width: 160, height: 90 }, await makeTestFrames(4, 320, 180, "jpeg"));
+    const file = path.join(tmp, "scaled.mkv");
+    await fs.writeFile(file, seg);
+    expect(await probeVideo(file)).toMatchObject({ width: 160, height: 90, frameCount: 4 });
+  });
+
+  it("keeps transparency in WebM (VP9 with alpha), through segment and join", async () => {
+    const png = await makeTestFrames(6, 320, 180, "png", { colourAt: () => "red", transparentLeft: true });
+    const seg = await segment({ frames: 6, format: "webm", input: "png" }, png);
+    const segFile = path.join(tmp, "alpha-segment.mkv");
+    await fs.writeFile(segFile, seg);
+    expect(await probeVideo(segFile)).toMatchObject({ codec: "vp9", hasAlpha: true, frameCount: 6 });
+
+    const res = await post(finalizeUrl({ format: "webm", frames: 6 }), framed([seg]));
     expect(res.status).toBe(200);
-    const info = await probeVideo(await save(`alpha.${format}`, res));
-    expect(info.codec).toBe(codec);
-    expect(info.frameCount).toBe(6);
+    expect(res.headers.get("content-type")).toBe("video/webm");
+    const file = await save("alpha.webm", res);
+    const info = await probeVideo(file);
+    expect(info).toMatchObject({ codec: "vp9", width: 320, height: 180, hasAlpha: true, frameCount: 6, formatName: "matroska,webm" });
+    expect(info.duration).toBeCloseTo(0.2, 2);
+    expect((await pixelAt(file, 0.1, 40, 90))[3]).toBeLessThan(10); // left half: transparent
+    near(await pixelAt(file, 0.1, 240, 90), [255, 0, 0, 255], 20); // right half: opaque red
   });
 
-  it("refuses bad parameters, naming them", async () => {
-    for (const [query, param] of [
-      [{ frames: 5, fps: 0 }, "fps"],
-      [{ frames: 5, fps: 241 }, "fps"],
-      [{ frames: 5, width: 321 }, "width"],
-      [{ frames: 5, format: "gif" }, "format"],
-      [{ frames: 0 }, "frames"],
-    ] as const) {
-      const res = await post(segmentUrl(query), Buffer.alloc(0));
-      expect(res.status).toBe(400);
-      const { error } = (await res.json()) as { error: { code: string; message: string } };
+  it("writes MOV as ProRes 4444 with alpha", async () => {
+    const png = await makeTestFrames(6, 320, 180, "png", { colourAt: (i) => (i < 3 ? "red" : "blue"), transparentLeft: true });
+    const seg = await segment({ frames: 6, format: "mov", input: "png", quality: "standard" }, png);
+    const res = await post(finalizeUrl({ format: "mov", frames: 6 }), framed([seg]));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("video/quicktime");
+    const file = await save("alpha.mov", res);
+    const info = await probeVideo(file);
+    expect(info).toMatchObject({ codec: "prores", hasAlpha: true, frameCount: 6, fps: 30, colorSpace: "bt709" });
+    expect(info.pixFmt).toMatch(/^yuva444p1[02]le$/);
+    expect(info.formatName).toContain("mov");
+    expect(info.duration).toBeCloseTo(0.2, 3);
+    expect(await profileOf(file)).toBe("4444");
+    expect((await pixelAt(file, 0, 40, 90))[3]).toBe(0);
+    near(await pixelAt(file, 0, 240, 90), [255, 0, 0, 255], 6);
+    near(await pixelAt(file, 0.15, 240, 90), [0, 0, 255, 255], 6);
+  });
+
+  it("joins one-frame and two-frame segments (the shortest last chunks) exactly", async () => {
+    const one = await segment({ frames: 1, fps: 24 }, await makeTestFrames(1, 320, 180, "jpeg"));
+    const two = await segment({ frames: 2, fps: 24 }, await makeTestFrames(2, 320, 180, "jpeg"));
+    const res = await post(finalizeUrl({ fps: 24, frames: 5 }), framed([two, one, two]));
+    expect(res.status, await res.clone().text()).toBe(200);
+    const info = await probeVideo(await save("short.mp4", res));
+    expect(info).toMatchObject({ frameCount: 5, fps: 24 });
+    expect(info.duration).toBeCloseTo(5 / 24, 3);
+  });
+
+  it("refuses bad parameters with 400 invalid_parameter naming the parameter", async () => {
+    const cases: [string, string][] = [
+      [segmentUrl({ frames: 5, fps: 0 }), "fps"],
+      [segmentUrl({ frames: 5, fps: 241 }), "fps"],
+      [segmentUrl({ frames: 5, fps: 2.5 }), "fps"],
+      [segmentUrl({ frames: 5, fps: "" }), "fps"],
+      [segmentUrl({ frames: 5, width: 321 }), "width"],
+      [segmentUrl({ frames: 5, height: -180 }), "height"],
+      [segmentUrl({ frames: 5, format: "gif" }), "format"],
+      [segmentUrl({ frames: 5, quality: "ultra" }), "quality"],
+      [segmentUrl({ frames: 5, input: "webp" }), "input"],
+      [segmentUrl({ frames: 0 }), "frames"],
+      [`${origin}/segments?fps=30&quality=draft&format=mp4&width=320&height=180&input=jpeg`, "frames"],
+      [finalizeUrl({ format: "avi", frames: 5 }), "format"],
+      [finalizeUrl({ fps: "x", frames: 5 }), "fps"],
+      [finalizeUrl({}), "frames"],
+    ];
+    const body = await makeTestFrames(5, 320, 180, "jpeg");
+    for (const [url, param] of cases) {
+      const res = await post(url, body);
+      expect(res.status, url).toBe(400);
+      const error = await errorOf(res);
       expect(error.code).toBe("invalid_parameter");
-      expect(error.message).toContain(param);
+      expect(error.message, url).toContain(param);
     }
   });
 
-  it("reports a frame-count mismatch, a truncated or empty segment stream, and keeps serving", async () => {
-    const frames = await makeTestFrames(4, 320, 180, "jpeg");
-    const short = await post(segmentUrl({ frames: 5 }), frames);
+  it("answers anything else with 404 not_found", async () => {
+    for (const [method, route] of [["GET", "/segments"], ["GET", "/"], ["POST", "/healthz"], ["PUT", "/finalize"]]) {
+      const res = await fetch(`${origin}${route}`, { method });
+      expect(res.status).toBe(404);
+      expect((await errorOf(res)).code).toBe("not_found");
+    }
+  });
+
+  it("reports frame-count mismatches with 422", async () => {
+    const four = await makeTestFrames(4, 320, 180, "jpeg");
+    const short = await post(segmentUrl({ frames: 5 }), four);
     expect(short.status).toBe(422);
-    expect(((await short.json()) as { error: { code: string } }).error.code).toBe("frame_count_mismatch");
+    const error = await errorOf(short);
+    expect(error.code).toBe("frame_count_mismatch");
+    expect(error.message).toMatch(/expected 5 .*4/);
 
-    const seg = Buffer.from(await (await post(segmentUrl({ frames: 4 }), frames)).arrayBuffer());
-    const truncated = framed([seg]).subarray(0, 100);
-    const res = await post(`${origin}/finalize?format=mp4&fps=30&frames=4`, truncated);
-    expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("invalid_body");
-    const empty = await post(`${origin}/finalize?format=mp4&fps=30&frames=4`, Buffer.alloc(0));
+    const seg = await segment({ frames: 4 }, four);
+    const joined = await post(finalizeUrl({ frames: 9 }), framed([seg, seg]));
+    expect(joined.status).toBe(422);
+    expect((await errorOf(joined)).code).toBe("frame_count_mismatch");
+    await expectTempDirsGone();
+  });
+
+  it("refuses a truncated, empty or garbled body", async () => {
+    const seg = await segment({ frames: 4 }, await makeTestFrames(4, 320, 180, "jpeg"));
+    for (const body of [
+      framed([seg]).subarray(0, 100), // the length says more than arrives
+      framed([seg, seg]).subarray(0, 8 + seg.length + 4), // cut inside the second header
+      Buffer.alloc(0), // no segments
+    ]) {
+      const res = await post(finalizeUrl({ frames: 4 }), body);
+      expect(res.status).toBe(400);
+      expect((await errorOf(res)).code).toBe("invalid_body");
+    }
+
+    const empty = await post(segmentUrl({ frames: 2 }), Buffer.alloc(0));
     expect(empty.status).toBe(400);
+    expect((await errorOf(empty)).code).toBe("invalid_body");
 
-    const garbage = await post(segmentUrl({ frames: 2 }), Buffer.from("not an image at all"));
-    expect(garbage.status).toBeGreaterThanOrEqual(400);
+    // Not images: FFmpeg fails, and its own words are in the message.
+    const garbage = await post(segmentUrl({ frames: 2 }), Buffer.from("not an image at all ".repeat(100)));
+    expect(garbage.status).toBe(500);
+    const error = await errorOf(garbage);
+    expect(error.code).toBe("ffmpeg_failed");
+    expect(error.message).toMatch(/ffmpeg exited with 1:\n./);
 
-    const health = await fetch(`${origin}/healthz`);
-    expect(health.status).toBe(200);
-    expect(((await health.json()) as { ffmpeg: string }).ffmpeg).toMatch(/^ffmpeg version/);
+    // Segments that are not video: the join fails the same way.
+    const notVideo = await post(finalizeUrl({ frames: 4 }), framed([Buffer.from("junk".repeat(100))]));
+    expect(notVideo.status).toBe(500);
+    expect((await errorOf(notVideo)).code).toBe("ffmpeg_failed");
+    await expectTempDirsGone();
+  });
+
+  it("stops FFmpeg and removes the temp dir when the client goes away mid-upload", async () => {
+    const frames = await makeTestFrames(10, 320, 180, "jpeg");
+    for (const url of [segmentUrl({ frames: 100 }), finalizeUrl({ frames: 100 })]) {
+      const controller = new AbortController();
+      let sent = false;
+      const body = new ReadableStream<Uint8Array>({
+        async pull(c) {
+          if (sent) return new Promise<void>(() => {}); // …and then nothing, until the client aborts
+          sent = true;
+          c.enqueue(url.includes("/finalize") ? framed([frames]).subarray(0, 5000) : frames);
+        },
+      });
+      const pending = fetch(url, { method: "POST", body, duplex: "half", signal: controller.signal } as RequestInit);
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await fs.readdir(serverTmp)).length).toBe(1); // the request is in progress
+      controller.abort();
+      await expect(pending).rejects.toThrow();
+      await expectTempDirsGone();
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    expect(serverLog.filter((l) => l.includes("aborted"))).toHaveLength(2);
+  });
+
+  it("logs one line per request and is still healthy after all of that", async () => {
+    const res = await fetch(`${origin}/healthz`);
+    expect(res.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(serverLog.at(-1)).toMatch(/^GET \/healthz 200 \d+ms$/);
+    expect(serverLog.filter((l) => /^(GET|POST|PUT) /.test(l)).length).toBeGreaterThan(20);
+  });
+
+  it("exits promptly and cleanly on SIGTERM", async () => {
+    const exited = new Promise<number | null>((resolve) => server.once("exit", resolve));
+    const started = Date.now();
+    server.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(Date.now() - started).toBeLessThan(3_000);
   });
 });

@@ -1,5 +1,6 @@
 // What a user checks in a video file, measured with ffprobe/ffmpeg.
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
@@ -9,51 +10,84 @@ export interface VideoInfo {
   width: number;
   height: number;
   pixFmt: string;
+  /** Exact: every frame of the first video stream decoded and counted. */
   frameCount: number;
+  /** Seconds: the container's duration, else the stream's. */
   duration: number;
   fps: number;
   colorSpace: string | null;
+  colorRange: string | null;
+  /** An alpha channel: a pixel format with alpha, or VP8/VP9 alpha in WebM (ALPHA_MODE=1). */
+  hasAlpha: boolean;
   hasAudio: boolean;
   formatName: string;
 }
 
-export async function probeVideo(file: string): Promise<VideoInfo> {
-  const { stdout } = await run("ffprobe", ["-v", "error", "-count_frames", "-show_streams", "-show_format", "-of", "json", file], {
+type Stream = Record<string, unknown> & { tags?: Record<string, string> };
+
+async function streams(file: string, extra: string[] = []): Promise<{ streams: Stream[]; format: Record<string, string> }> {
+  const { stdout } = await run("ffprobe", ["-v", "error", ...extra, "-show_streams", "-show_format", "-of", "json", file], {
     maxBuffer: 16 * 1024 * 1024,
   });
-  const json = JSON.parse(stdout) as {
-    streams: Record<string, string | number | undefined>[];
-    format: { duration?: string; format_name: string };
-  };
+  return JSON.parse(stdout);
+}
+
+const known = (v: unknown) => (v === undefined || v === "unknown" ? null : String(v));
+
+export async function probeVideo(file: string): Promise<VideoInfo> {
+  const json = await streams(file, ["-count_frames"]);
   const video = json.streams.find((s) => s.codec_type === "video");
   if (!video) throw new Error(`${file} has no video stream`);
   const [num, den] = String(video.r_frame_rate ?? "0/1").split("/").map(Number);
+  const pixFmt = String(video.pix_fmt);
+  const tags = Object.fromEntries(Object.entries(video.tags ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
   return {
     codec: String(video.codec_name),
     width: Number(video.width),
     height: Number(video.height),
-    pixFmt: String(video.pix_fmt),
+    pixFmt,
     frameCount: Number(video.nb_read_frames),
     duration: Number(json.format.duration ?? video.duration),
     fps: num! / (den || 1),
-    colorSpace: video.color_space ? String(video.color_space) : null,
+    colorSpace: known(video.color_space),
+    colorRange: known(video.color_range),
+    hasAlpha: /^(yuva|rgba|bgra|argb|abgr|gbrap|ya)/.test(pixFmt) || tags.alpha_mode === "1",
     hasAudio: json.streams.some((s) => s.codec_type === "audio"),
-    formatName: json.format.format_name,
+    formatName: String(json.format.format_name),
   };
 }
 
-/** Decoders that keep alpha (ffmpeg's native VP9 decoder drops it). */
-function decoderArgs(file: string): string[] {
-  return file.endsWith(".webm") ? ["-c:v", "libvpx-vp9"] : [];
+/**
+ * Input options that decode `file` faithfully to RGBA: libvpx for VP8/VP9 (FFmpeg's native
+ * decoder drops the alpha plane) and, as FFmpeg 5.1's scaler ignores the stream's colour
+ * tags, the stream's own YUV matrix and range for the conversion.
+ */
+async function decodeSetup(file: string): Promise<{ input: string[]; toRgba: string; width: number; height: number }> {
+  const video = (await streams(file, ["-select_streams", "v:0"])).streams[0];
+  if (!video) throw new Error(`${file} has no video stream`);
+  const codec = String(video.codec_name);
+  const input = codec === "vp9" ? ["-c:v", "libvpx-vp9"] : codec === "vp8" ? ["-c:v", "libvpx"] : [];
+  const matrix = ({ bt709: "bt709", smpte170m: "bt601", bt470bg: "bt601", bt2020nc: "bt2020" } as Record<string, string>)[
+    String(video.color_space)
+  ];
+  const range = ({ tv: "tv", pc: "pc" } as Record<string, string>)[String(video.color_range)];
+  const opts = [matrix && `in_color_matrix=${matrix}`, range && `in_range=${range}`].filter(Boolean).join(":");
+  return {
+    input,
+    toRgba: opts ? `scale=${opts},format=rgba` : "format=rgba",
+    width: Number(video.width),
+    height: Number(video.height),
+  };
 }
 
-/** RGBA of one pixel of the frame shown at `timeSec`. */
+/** RGBA (0–255) of one pixel of the frame shown at `timeSec`. */
 export async function pixelAt(file: string, timeSec: number, x: number, y: number): Promise<number[]> {
+  const { input, toRgba } = await decodeSetup(file);
   const { stdout } = await run(
     "ffmpeg",
     [
-      "-v", "error", ...decoderArgs(file), "-i", file, "-ss", String(timeSec), "-frames:v", "1",
-      "-vf", `format=rgba,crop=1:1:${x}:${y}`, "-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1",
+      "-v", "error", ...input, "-i", file, "-ss", String(timeSec), "-frames:v", "1",
+      "-vf", `${toRgba},crop=1:1:${x}:${y}`, "-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1",
     ],
     { encoding: "buffer", maxBuffer: 1024 * 1024 },
   );
@@ -62,9 +96,64 @@ export async function pixelAt(file: string, timeSec: number, x: number, y: numbe
   return [px[0]!, px[1]!, px[2]!, px[3]!];
 }
 
-/** One md5 per decoded frame, for comparing two renders frame by frame. */
+export interface FrameDigest {
+  /** md5 of the frame's RGBA bytes: equal only for bit-identical frames. */
+  md5: string;
+  /** Mean R, G, B, A (0–255): compare with a tolerance across encodes. */
+  mean: [number, number, number, number];
+}
+
+/**
+ * Every frame of `file`, decoded to RGBA, as a digest (one frame in memory at a time): compare
+ * two renders frame by frame, count frames, or find where the colour changes.
+ */
+export async function decodeFrames(file: string): Promise<FrameDigest[]> {
+  const { input, toRgba, width, height } = await decodeSetup(file);
+  const frameSize = width * height * 4;
+  const child = spawn("ffmpeg", ["-v", "error", ...input, "-i", file, "-vf", toRgba, "-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const digests: FrameDigest[] = [];
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const digest = (frame: Buffer) => {
+    const sums = [0, 0, 0, 0];
+    for (let i = 0; i < frame.length; i += 4) {
+      sums[0]! += frame[i]!;
+      sums[1]! += frame[i + 1]!;
+      sums[2]! += frame[i + 2]!;
+      sums[3]! += frame[i + 3]!;
+    }
+    const pixels = frame.length / 4;
+    digests.push({
+      md5: createHash("md5").update(frame).digest("hex"),
+      mean: sums.map((s) => Math.round((s / pixels) * 100) / 100) as FrameDigest["mean"],
+    });
+  };
+  for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+    pending.push(chunk);
+    pendingBytes += chunk.length;
+    if (pendingBytes < frameSize) continue;
+    let all = Buffer.concat(pending);
+    while (all.length >= frameSize) {
+      digest(all.subarray(0, frameSize));
+      all = all.subarray(frameSize);
+    }
+    pending = all.length ? [Buffer.from(all)] : [];
+    pendingBytes = all.length;
+  }
+  const code = await new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once("close", resolve)));
+  if (code !== 0) throw new Error(`decoding ${file} failed: ${stderr.trim().slice(-2000)}`);
+  if (pendingBytes) throw new Error(`decoding ${file}: ${pendingBytes} trailing bytes (not a whole frame)`);
+  return digests;
+}
+
+/** One md5 per decoded frame in its native pixel format (FFmpeg's framemd5). */
 export async function frameDigests(file: string): Promise<string[]> {
-  const { stdout } = await run("ffmpeg", ["-v", "error", ...decoderArgs(file), "-i", file, "-f", "framemd5", "-"], {
+  const { input } = await decodeSetup(file);
+  const { stdout } = await run("ffmpeg", ["-v", "error", ...input, "-i", file, "-f", "framemd5", "-"], {
     maxBuffer: 64 * 1024 * 1024,
   });
   return stdout
@@ -73,17 +162,42 @@ export async function frameDigests(file: string): Promise<string[]> {
     .map((l) => l.split(",").at(-1)!.trim());
 }
 
-/** n concatenated images: the first half red, the second half blue. */
-export async function makeTestFrames(n: number, width: number, height: number, kind: "jpeg" | "png"): Promise<Buffer> {
-  const half = Math.floor(n / 2);
+export interface TestFrameOptions {
+  /** The colour (any FFmpeg colour: "red", "#00ff00"…) of frame i; default: first half red, then blue. */
+  colourAt?: (i: number) => string;
+  /** PNG only: the left half of every frame is fully transparent (alpha 0), the right half opaque. */
+  transparentLeft?: boolean;
+}
+
+/**
+ * n concatenated JPEG or PNG images of width × height, each a solid colour (by default the
+ * first half red, the second half blue), ready to stream to POST /segments.
+ */
+export async function makeTestFrames(
+  n: number,
+  width: number,
+  height: number,
+  kind: "jpeg" | "png",
+  options: TestFrameOptions = {},
+): Promise<Buffer> {
+  if (options.transparentLeft && kind !== "png") throw new Error("transparency needs PNG frames");
+  const colourAt = options.colourAt ?? ((i: number) => (i < Math.floor(n / 2) ? "red" : "blue"));
+  // Runs of the same colour: one FFmpeg call per run.
+  const runs: { colour: string; count: number }[] = [];
+  for (let i = 0; i < n; i++) {
+    const colour = colourAt(i);
+    const last = runs.at(-1);
+    if (last?.colour === colour) last.count++;
+    else runs.push({ colour, count: 1 });
+  }
+  const alpha = options.transparentLeft ? ",format=rgba,geq=r='r(X,Y)':g='g(X,Y)':b='b(X,Y)':a='if(lt(X,W/2),0,255)'" : "";
   const parts: Buffer[] = [];
-  for (const [colour, count] of [["red", half], ["blue", n - half]] as const) {
-    if (!count) continue;
+  for (const { colour, count } of runs) {
     const { stdout } = await run(
       "ffmpeg",
       [
-        "-v", "error", "-f", "lavfi", "-i", `color=c=${colour}:s=${width}x${height}:r=1`, "-frames:v", String(count),
-        "-c:v", kind === "png" ? "png" : "mjpeg", ...(kind === "jpeg" ? ["-q:v", "2"] : []), "-f", "image2pipe", "pipe:1",
+        "-v", "error", "-f", "lavfi", "-i", `color=c=${colour}:s=${width}x${height}:r=1${alpha}`, "-frames:v", String(count),
+        ...(kind === "png" ? ["-c:v", "png"] : ["-c:v", "mjpeg", "-q:v", "2"]), "-f", "image2pipe", "pipe:1",
       ],
       { encoding: "buffer", maxBuffer: 256 * 1024 * 1024 },
     );
