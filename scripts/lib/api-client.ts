@@ -54,6 +54,17 @@ export class ApiClient {
     return this.json(await this.request("GET", `/v3/hyperframes/renders/${id}`));
   }
 
+  /** Upload a project zip, render it with `fields`, and wait for the end. */
+  async renderZip(
+    zip: Uint8Array,
+    fields: Record<string, unknown> = {},
+    onProgress?: (r: RenderDetail) => void,
+  ): Promise<RenderDetail> {
+    const { asset_id } = await this.uploadZip(zip);
+    const { render_id } = await this.createRender({ project: { type: "asset_id", asset_id }, ...fields });
+    return this.waitForRender(render_id, onProgress);
+  }
+
   /** Polls until the render ends; `onProgress` sees every poll. */
   async waitForRender(
     id: string,

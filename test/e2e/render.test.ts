@@ -87,6 +87,13 @@ function near(actual: number[], expected: number[], tolerance = 40) {
 let stack: E2EStack;
 let tmp: string;
 
+/** Downloads a completed render's video into the test's temp folder. */
+async function download(render: { video_url: string | null }, name: string): Promise<string> {
+  const file = path.join(tmp, name);
+  await fs.writeFile(file, new Uint8Array(await (await fetch(render.video_url!)).arrayBuffer()));
+  return file;
+}
+
 beforeAll(async () => {
   stack = await bootStack();
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), "reelflare-out-"));
@@ -100,10 +107,8 @@ afterAll(async () => {
 describe("a render through the local stack", () => {
   it("produces an mp4 with the right codec, size, frame count, duration and colours", async () => {
     const { client } = stack;
-    const { asset_id } = await client.uploadZip(zip(COLOURS));
-    const { render_id } = await client.createRender({ project: { type: "asset_id", asset_id }, fps: 15 });
     const statuses: string[] = [];
-    const render = await client.waitForRender(render_id, (r) => {
+    const render = await client.renderZip(zip(COLOURS), { fps: 15 }, (r) => {
       if (statuses.at(-1) !== r.status) statuses.push(r.status);
     });
     expect(render.failure_message, stack.logs.slice(-30).join("\n")).toBeNull();
@@ -148,12 +153,9 @@ describe("a render through the local stack", () => {
     ["mov", "prores"],
   ])("keeps the page background transparent in %s (%s with alpha)", async (format, codec) => {
     const { client } = stack;
-    const { asset_id } = await client.uploadZip(zip(TRANSPARENT));
-    const { render_id } = await client.createRender({ project: { type: "asset_id", asset_id }, fps: 10, format, quality: "draft" });
-    const render = await client.waitForRender(render_id);
+    const render = await client.renderZip(zip(TRANSPARENT), { fps: 10, format, quality: "draft" });
     expect(render.failure_message, stack.logs.slice(-20).join("\n")).toBeNull();
-    const file = path.join(tmp, `alpha.${format}`);
-    await fs.writeFile(file, new Uint8Array(await (await fetch(render.video_url!)).arrayBuffer()));
+    const file = await download(render, `alpha.${format}`);
     const info = await probeVideo(file);
     expect(info.codec).toBe(codec);
     expect(info.frameCount).toBe(5);
@@ -166,16 +168,12 @@ describe("a render through the local stack", () => {
 
   it("injects variables before page scripts: CSS var(), getVariables(), declared defaults", async () => {
     const { client } = stack;
-    const { asset_id } = await client.uploadZip(zip(VARIABLES));
-    const { render_id } = await client.createRender({
-      project: { type: "asset_id", asset_id },
+    const render = await client.renderZip(zip(VARIABLES), {
       fps: 10,
       variables: { bg: "rgb(0, 0, 255)", accent: "rgb(255, 255, 0)" },
     });
-    const render = await client.waitForRender(render_id);
     expect(render.failure_message).toBeNull();
-    const file = path.join(tmp, "vars.mp4");
-    await fs.writeFile(file, new Uint8Array(await (await fetch(render.video_url!)).arrayBuffer()));
+    const file = await download(render, "vars.mp4");
     near(await pixelAt(file, 0.2, 160, 120), [0, 0, 255]); // --bg overridden
     near(await pixelAt(file, 0.2, 160, 220), [255, 255, 0]); // accent overridden, read by script
     near(await pixelAt(file, 0.2, 160, 20), [0, 160, 0]); // edge: declared default
@@ -183,17 +181,13 @@ describe("a render through the local stack", () => {
 
   it("lets the page load only its own files, refusing and reporting everything else", async () => {
     const { client } = stack;
-    const { asset_id } = await client.uploadZip(
-      zipSync({
-        "index.html": strToU8(SANDBOXED),
-        "own.css": strToU8("html, body { margin: 0; } #root { width: 320px; height: 240px; background: rgb(0, 0, 255); }"),
-      }),
-    );
-    const { render_id } = await client.createRender({ project: { type: "asset_id", asset_id }, fps: 10 });
-    const render = await client.waitForRender(render_id);
+    const project = zipSync({
+      "index.html": strToU8(SANDBOXED),
+      "own.css": strToU8("html, body { margin: 0; } #root { width: 320px; height: 240px; background: rgb(0, 0, 255); }"),
+    });
+    const render = await client.renderZip(project, { fps: 10 });
     expect(render.failure_message).toBeNull();
-    const file = path.join(tmp, "sandbox.mp4");
-    await fs.writeFile(file, new Uint8Array(await (await fetch(render.video_url!)).arrayBuffer()));
+    const file = await download(render, "sandbox.mp4");
     near(await pixelAt(file, 0.2, 160, 120), [0, 0, 255]); // its own stylesheet loaded
     const warnings = render.warnings as string[];
     for (const url of ["http://127.0.0.1:9/evil.js", "https://example.com/tracker.png", "/v1/capture/asset_x.hfr_y.9999999999.sig/index.html"]) {
@@ -204,10 +198,8 @@ describe("a render through the local stack", () => {
 
   it("fails quickly, saying why, when the composition throws", async () => {
     const { client } = stack;
-    const { asset_id } = await client.uploadZip(zip(THROWS));
     const started = Date.now();
-    const { render_id } = await client.createRender({ project: { type: "asset_id", asset_id } });
-    const render = await client.waitForRender(render_id);
+    const render = await client.renderZip(zip(THROWS));
     expect(render.status).toBe("failed");
     expect(render.failure_message).toMatch(/threw an error.*kaboom from the composition/);
     expect(render.video_url).toBeNull();
@@ -216,10 +208,8 @@ describe("a render through the local stack", () => {
 
   it("fails quickly, saying why, when the composition never declares a duration", async () => {
     const { client } = stack;
-    const { asset_id } = await client.uploadZip(zip(NO_DURATION));
     const started = Date.now();
-    const { render_id } = await client.createRender({ project: { type: "asset_id", asset_id } });
-    const render = await client.waitForRender(render_id);
+    const render = await client.renderZip(zip(NO_DURATION));
     expect(render.status).toBe("failed");
     expect(render.failure_message).toMatch(/never declares a duration/);
     expect(Date.now() - started).toBeLessThan(30_000);
