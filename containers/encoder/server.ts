@@ -178,14 +178,16 @@ async function receiveSegments(req: http.IncomingMessage, dir: string): Promise<
           const name = `seg${String(files.length).padStart(5, "0")}.${SEGMENT_EXTENSION}`;
           files.push(name);
           current = fs.createWriteStream(path.join(dir, name));
+          // A failed write (disk full) rejects the drain/close waits below; a write still in
+          // flight when the stream is destroyed (body cut short) reports here, harmlessly.
+          current.on("error", () => {});
         }
         const part = buf.subarray(0, remaining);
         buf = buf.subarray(part.length);
         remaining -= part.length;
         if (!current.write(part)) await once(current, "drain");
         if (remaining === 0) {
-          current.end();
-          await once(current, "close");
+          await new Promise<void>((resolve, reject) => current!.end((err?: Error | null) => (err ? reject(err) : resolve())));
           current = null;
         }
       }

@@ -115,11 +115,44 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
     return fromTimelines > 0 ? fromTimelines : null;
   }
 
+  // Clip starts: seconds ("12.5"), or relative to another clip's end ("intro", "intro + 2",
+  // "intro - 0.5"), the HyperFrames grammar. Resolved recursively; a cycle resolves to NaN.
+  function clipStarts(clips: any[]): Map<any, number> {
+    const byId = new Map(clips.filter((c) => c.id).map((c) => [c.id, c]));
+    const starts = new Map<any, number>();
+    const resolving = new Set<any>();
+    const startOf = (clip: any): number => {
+      if (starts.has(clip)) return starts.get(clip)!;
+      if (resolving.has(clip)) return NaN;
+      resolving.add(clip);
+      const expr = String(clip.dataset.start ?? "").trim();
+      let start = NaN;
+      if (/^-?\d+(\.\d+)?$/.test(expr)) {
+        start = Number.parseFloat(expr);
+      } else {
+        const m = /^([A-Za-z_][\w-]*)\s*(?:([+-])\s*(\d+(?:\.\d+)?))?$/.exec(expr);
+        const ref = m ? byId.get(m[1]) : undefined;
+        if (m && ref) {
+          const refDuration = Number.parseFloat(ref.dataset.duration ?? "");
+          const refEnd = startOf(ref) + (Number.isFinite(refDuration) ? refDuration : 0);
+          start = refEnd + (m[2] === "-" ? -1 : 1) * Number.parseFloat(m[3] ?? "0");
+        }
+      }
+      resolving.delete(clip);
+      starts.set(clip, start);
+      return start;
+    };
+    for (const clip of clips) startOf(clip);
+    return starts;
+  }
+
   function poseClips(t: number) {
     const el = root();
     if (!el) return;
-    for (const clip of Array.from(el.querySelectorAll(":scope > .clip[data-start]") as ArrayLike<any>)) {
-      const start = Number.parseFloat(clip.dataset.start ?? "");
+    const clips = Array.from(el.querySelectorAll(":scope > .clip[data-start]") as ArrayLike<any>);
+    const starts = clipStarts(clips);
+    for (const clip of clips) {
+      const start = starts.get(clip)!;
       const duration = Number.parseFloat(clip.dataset.duration ?? "");
       if (!Number.isFinite(start)) continue;
       const visible = t >= start && (!Number.isFinite(duration) || t <= start + duration);

@@ -67,6 +67,20 @@ const SANDBOXED = `<!doctype html><html><head><link rel="stylesheet" href="own.c
   <script>fetch(location.origin + "/v1/capture/asset_x.hfr_y.9999999999.sig/index.html").catch(() => {});</script>
 </body></html>`;
 
+// Clip windows: "a" is absolute (0–0.5 s); "b" starts 0.2 s after "a" ends (0.7–1.0 s);
+// "c" starts when "b" ends (1.0–1.2 s). Between clips the green stage shows.
+const CLIPS = `<!doctype html><html><head><style>
+  html, body { margin: 0; }
+  #root { position: relative; width: 320px; height: 240px; background: rgb(0, 160, 0); }
+  .clip { position: absolute; inset: 0; }
+</style></head><body>
+  <div id="root" data-composition-id="clips" data-width="320" data-height="240" data-duration="1.5" data-no-timeline>
+    <div id="a" class="clip" data-start="0" data-duration="0.5" style="background: rgb(255, 0, 0)"></div>
+    <div id="b" class="clip" data-start="a + 0.2" data-duration="0.3" style="background: rgb(0, 0, 255)"></div>
+    <div id="c" class="clip" data-start="b" data-duration="0.2" style="background: rgb(255, 255, 0)"></div>
+  </div>
+</body></html>`;
+
 const THROWS = `<!doctype html><html><body>
   <div data-composition-id="x" data-width="320" data-height="240" data-duration="1"></div>
   <script>throw new Error("kaboom from the composition");</script>
@@ -194,6 +208,18 @@ describe("a render through the local stack", () => {
       expect(warnings.some((w) => w.includes(url)), `${url} in ${JSON.stringify(warnings)}`).toBe(true);
     }
     expect(warnings.some((w) => w.includes("own.css"))).toBe(false);
+  });
+
+  it("shows clips in their windows, relative starts included", async () => {
+    const render = await stack.client.renderZip(zip(CLIPS), { fps: 20 });
+    expect(render.failure_message).toBeNull();
+    const file = await download(render, "clips.mp4");
+    const at = (t: number) => pixelAt(file, t, 160, 120);
+    near(await at(0.25), [255, 0, 0]); // a
+    near(await at(0.6), [0, 160, 0]); // gap between a and b
+    near(await at(0.85), [0, 0, 255]); // b = a's end + 0.2
+    near(await at(1.1), [255, 255, 0]); // c = b's end
+    near(await at(1.35), [0, 160, 0]); // after c
   });
 
   it("fails quickly, saying why, when the composition throws", async () => {
