@@ -131,7 +131,7 @@ async function encodeSegment(req: http.IncomingMessage, res: http.ServerResponse
     // Frames go to FFmpeg as they arrive (pipe() applies backpressure: nothing is buffered).
     let received = 0;
     req.on("data", (chunk: Buffer) => (received += chunk.length));
-    req.once("error", () => ffmpeg.child.kill("SIGKILL"));
+    req.on("error", () => ffmpeg.child.kill("SIGKILL"));
     req.pipe(ffmpeg.child.stdin!);
     try {
       await ffmpeg.done;
@@ -286,6 +286,10 @@ const server = http.createServer((req, res) => {
   inFlight.add(handled);
   void handled.finally(() => inFlight.delete(handled));
 });
+
+// Frames are streamed while they are captured: a long chunk can take longer than Node's default
+// 5-minute limit for a whole request. Allow an hour (an idle socket is still noticed by TCP).
+server.requestTimeout = 60 * 60 * 1000;
 
 const port = Number(process.env.PORT ?? 8080);
 const host = process.env.HOST ?? "0.0.0.0";

@@ -1,5 +1,5 @@
 // The encoder server on its own: real FFmpeg, frames streamed in, files checked with ffprobe.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
@@ -10,6 +10,8 @@ import { decodeFrames, makeTestFrames, pixelAt, probeVideo } from "../support/me
 const run = promisify(execFile);
 
 let server: ChildProcess;
+/** Resolves with the exit code once the server process has exited (for whatever reason). */
+let serverExit: Promise<number | null>;
 let origin: string;
 let tmp: string;
 /** The server's TMPDIR: every request's temp dir must be gone once it is answered. */
@@ -24,6 +26,7 @@ beforeAll(async () => {
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", TMPDIR: serverTmp },
     stdio: ["ignore", "pipe", "inherit"],
   });
+  serverExit = new Promise((resolve) => server.once("exit", resolve));
   origin = await new Promise<string>((resolve, reject) => {
     server.once("exit", (code) => reject(new Error(`encoder exited with ${code}`)));
     let buffered = "";
@@ -36,6 +39,11 @@ beforeAll(async () => {
       if (match) resolve(match[1]!);
     });
   });
+});
+
+// A crash would otherwise show up as confusing failures in the tests that follow.
+afterEach(({ task }) => {
+  if (!task.name.includes("SIGTERM")) expect(server.exitCode, "the encoder process exited").toBeNull();
 });
 
 afterAll(async () => {
@@ -335,6 +343,7 @@ describe("encoder server", () => {
         },
       });
       const pending = fetch(url, { method: "POST", body, duplex: "half", signal: controller.signal } as RequestInit);
+      pending.catch(() => {}); // awaited below; no unhandled rejection if an expectation fails first
       await new Promise((r) => setTimeout(r, 300));
       expect((await fs.readdir(serverTmp)).length).toBe(1); // the request is in progress
       controller.abort();
@@ -354,10 +363,10 @@ describe("encoder server", () => {
   });
 
   it("exits promptly and cleanly on SIGTERM", async () => {
-    const exited = new Promise<number | null>((resolve) => server.once("exit", resolve));
+    expect(server.exitCode).toBeNull();
     const started = Date.now();
     server.kill("SIGTERM");
-    expect(await exited).toBe(0);
+    expect(await serverExit).toBe(0);
     expect(Date.now() - started).toBeLessThan(3_000);
   });
 });
