@@ -162,6 +162,18 @@ describe("a render through the local stack", () => {
     near(await pixelAt(file, 1.5, 160, 220), [0, 160, 0]); // …then green
   });
 
+  it("renders 4k as the same layout at device scale factor 2", async () => {
+    const render = await stack.client.renderZip(zip(COLOURS), { fps: 5, resolution: "4k", quality: "draft" });
+    expect(render.failure_message).toBeNull();
+    expect(render).toMatchObject({ width: 640, height: 480, frame_count: 10 });
+    const file = await download(render, "colours-4k.mp4");
+    const info = await probeVideo(file);
+    expect([info.width, info.height, info.frameCount]).toEqual([640, 480, 10]);
+    // Same picture, twice the pixels: the bar's top edge (y=180 in CSS px) is at y=360.
+    near(await pixelAt(file, 1.5, 320, 350), [0, 0, 255]);
+    near(await pixelAt(file, 1.5, 320, 370), [0, 160, 0]);
+  });
+
   it.each([
     ["webm", "vp9"],
     ["mov", "prores"],
