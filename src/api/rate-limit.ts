@@ -1,12 +1,9 @@
 // Per-account request rate limit, held by the account's RateLimiter Durable Object.
 import { createMiddleware } from "hono/factory";
-import type { AppEnv, Env } from "../env.ts";
+import type { AppEnv } from "../env.ts";
+import { rateLimiter } from "../jobs/job-stub.ts";
 import { configFrom } from "../config.ts";
 import { ApiError } from "./errors.ts";
-
-export function rateLimiter(env: Env, accountId: string) {
-  return env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(accountId));
-}
 
 export const limitRequests = createMiddleware<AppEnv>(async (c, next) => {
   const limit = configFrom(c.env).rateLimitPerMinute;

@@ -18,6 +18,7 @@ import {
   type RenderState,
 } from "./render-state.ts";
 import { RenderEventHub } from "./render-events.ts";
+import { rateLimiter } from "./job-stub.ts";
 
 /** A render that makes no progress for this long is failed by the watchdog alarm. */
 export const STALL_TIMEOUT_MS = 10 * 60 * 1000;
@@ -172,7 +173,7 @@ export class RenderJob extends DurableObject<Env> {
     await this.save();
     await this.ctx.storage.deleteAlarm();
     await this.mirror();
-    await this.env.RATE_LIMITER.get(this.env.RATE_LIMITER.idFromName(state.spec.accountId)).releaseSlot(state.spec.renderId);
+    await rateLimiter(this.env, state.spec.accountId).releaseSlot(state.spec.renderId);
     if (state.spec.callbackUrl) await this.env.WEBHOOK_QUEUE.send({ renderId: state.spec.renderId, attempt: 1 });
   }
 

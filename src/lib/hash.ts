@@ -1,4 +1,5 @@
 // SHA-256 helpers (checksums of uploads, API key hashes).
+import { fromBase64Url } from "./base64.ts";
 
 export function toHex(bytes: ArrayBuffer | Uint8Array): string {
   return [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
@@ -20,8 +21,8 @@ export async function sha256OfStream(stream: ReadableStream<Uint8Array>): Promis
 export function normaliseSha256(value: string): string | null {
   if (/^[0-9a-fA-F]{64}$/.test(value)) return value.toLowerCase();
   if (/^[A-Za-z0-9+/_-]{43}=?$/.test(value)) {
-    const bin = atob(value.replace(/-/g, "+").replace(/_/g, "/").replace(/=?$/, "="));
-    if (bin.length === 32) return toHex(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
+    const bytes = fromBase64Url(value.replace(/=?$/, "="));
+    if (bytes.length === 32) return toHex(bytes);
   }
   return null;
 }

@@ -2,6 +2,8 @@
 // A signed URL carries `exp` (unix seconds) and `sig`; the signature covers a purpose
 // string, the path and the expiry, so a URL for one purpose cannot be reused for another.
 
+import { fromBase64Url, toBase64Url } from "./base64.ts";
+
 const encoder = new TextEncoder();
 const keyCache = new Map<string, Promise<CryptoKey>>();
 
@@ -17,16 +19,9 @@ function hmacKey(secret: string): Promise<CryptoKey> {
   return key;
 }
 
-function toBase64Url(bytes: ArrayBuffer): string {
-  let bin = "";
-  for (const b of new Uint8Array(bytes)) bin += String.fromCharCode(b);
-  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-function fromBase64Url(text: string): Uint8Array | null {
+function decodeSignature(text: string): Uint8Array | null {
   if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
-  const bin = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+  return fromBase64Url(text);
 }
 
 export async function sign(secret: string, message: string): Promise<string> {
@@ -35,7 +30,7 @@ export async function sign(secret: string, message: string): Promise<string> {
 
 /** Constant-time check (crypto.subtle.verify) that `signature` signs `message`. */
 export async function verify(secret: string, message: string, signature: string): Promise<boolean> {
-  const bytes = fromBase64Url(signature);
+  const bytes = decodeSignature(signature);
   if (!bytes) return false;
   return crypto.subtle.verify("HMAC", await hmacKey(secret), bytes, encoder.encode(message));
 }

@@ -3,6 +3,7 @@
 // One page per browser: background tabs are never painted, so parallelism means browsers.
 import puppeteer, { type Browser, type CDPSession, type Page } from "@cloudflare/puppeteer";
 import { pageDriverSource } from "./page-driver.ts";
+import { fromBase64 } from "../lib/base64.ts";
 
 /** The composition itself is wrong (throws, declares no duration…): retrying cannot help. */
 export class CompositionError extends Error {}
@@ -99,7 +100,7 @@ export class CompositionSession {
       optimizeForSpeed: true,
       captureBeyondViewport: false,
     });
-    return base64ToBytes(data);
+    return fromBase64(data);
   }
 
   async close(): Promise<void> {
@@ -127,9 +128,3 @@ async function sandboxRequests(cdp: CDPSession, pageUrl: string, blocked: Set<st
   await cdp.send("Fetch.enable", { patterns: [{ urlPattern: "*" }] });
 }
 
-function base64ToBytes(data: string): Uint8Array {
-  const bin = atob(data);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}

@@ -9,11 +9,10 @@ import type { CreateRenderRequest } from "../api/schemas.ts";
 import { newId } from "../lib/ids.ts";
 import { r2Keys } from "../assets/layout.ts";
 import { checkProjectPath } from "../assets/project-paths.ts";
-import { renderJob } from "../jobs/job-stub.ts";
+import { rateLimiter, renderJob } from "../jobs/job-stub.ts";
 import { configFrom } from "../config.ts";
 import { checkOutboundUrl } from "../lib/url-safety.ts";
 import { projectAsset } from "./project-source.ts";
-import { rateLimiter } from "../api/rate-limit.ts";
 import { aspectRatioProblem, readCompositionMeta, variableProblems } from "./composition-meta.ts";
 import type { RenderSpec } from "../jobs/render-state.ts";
 

@@ -12,6 +12,7 @@ import type { CreateRenderRequest } from "../api/schemas.ts";
 import { storeProject } from "../assets/store-project.ts";
 import { checkOutboundUrl } from "../lib/url-safety.ts";
 import { concatBytes } from "../lib/bytes.ts";
+import { fromBase64 } from "../lib/base64.ts";
 
 const MAX_REDIRECTS = 3;
 
@@ -31,7 +32,7 @@ function decodeBase64Zip(data: string, max: number): Uint8Array {
   const clean = data.replace(/\s+/g, "");
   if (Math.floor((clean.length * 3) / 4) > max) throw tooLarge(max, "project.data");
   try {
-    return Uint8Array.from(atob(clean), (c) => c.charCodeAt(0));
+    return fromBase64(clean);
   } catch {
     throw new ApiError(400, "invalid_parameter", "project.data is not valid base64", "project.data");
   }

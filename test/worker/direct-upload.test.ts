@@ -100,3 +100,16 @@ describe("direct uploads", () => {
     expect(res.status).toBe(404);
   });
 });
+
+describe("checksum formats", () => {
+  it("accepts a SHA-256 as hex or base64 (standard or url-safe) and refuses anything else", async () => {
+    const { normaliseSha256 } = await import("../../src/lib/hash.ts");
+    const { toBase64, toBase64Url } = await import("../../src/lib/base64.ts");
+    const hex = await sha256Hex(ZIP);
+    const bytes = Uint8Array.from(hex.match(/../g)!, (h) => parseInt(h, 16));
+    expect(normaliseSha256(hex.toUpperCase())).toBe(hex);
+    expect(normaliseSha256(toBase64(bytes))).toBe(hex);
+    expect(normaliseSha256(toBase64Url(bytes))).toBe(hex);
+    expect(normaliseSha256("xyz")).toBeNull();
+  });
+});
