@@ -1,4 +1,5 @@
 // FFmpeg argument lists for each output format and quality (the reference renderer's table).
+import { audioCodecArgs, mixFilter, sourceInputArgs, type AudioTrack } from "./audio-mix.ts";
 export type Format = "mp4" | "webm" | "mov";
 export type Quality = "draft" | "standard" | "high";
 export type InputKind = "jpeg" | "png";
@@ -120,12 +121,30 @@ function muxerArgs(spec: FinalizeSpec): string[] {
   }
 }
 
-/** Joins the segments listed in a concat file by stream copy (no re-encode). */
-export function concatArgs(spec: FinalizeSpec, listFile: string, output: string): string[] {
+/** The audio sources and how they are mixed (see audio-mix.ts). */
+export interface FinalizeAudio {
+  files: string[];
+  tracks: AudioTrack[];
+}
+
+/**
+ * Joins the segments listed in a concat file by stream copy (no re-encode) and, in the same
+ * pass, mixes the audio tracks into exactly the video's length.
+ */
+export function concatArgs(spec: FinalizeSpec, listFile: string, output: string, audio?: FinalizeAudio): string[] {
+  const video = ["-f", "concat", "-safe", "0", "-i", listFile];
+  const head = ["-hide_banner", "-loglevel", "error", "-nostdin"];
+  if (!audio?.tracks.length) {
+    return [...head, ...video, "-map", "0:v", "-c", "copy", ...muxerArgs(spec), "-y", output];
+  }
+  const sources = audio.files.flatMap((file, i) =>
+    sourceInputArgs(file, audio.tracks.some((t) => t.source === i && t.loop)),
+  );
   return [
-    "-hide_banner", "-loglevel", "error", "-nostdin",
-    "-f", "concat", "-safe", "0", "-i", listFile,
-    "-map", "0:v", "-c", "copy", ...muxerArgs(spec), "-y", output,
+    ...head, ...video, ...sources,
+    "-filter_complex", mixFilter(audio.tracks, 1, spec.frames / spec.fps),
+    "-map", "0:v", "-map", "[aout]", "-c:v", "copy", ...audioCodecArgs(spec.format),
+    ...muxerArgs(spec), "-y", output,
   ];
 }
 

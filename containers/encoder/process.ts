@@ -76,3 +76,13 @@ export async function probe(file: string): Promise<MediaFacts> {
   const json = JSON.parse(text) as { streams?: { nb_read_packets?: string }[]; format?: { duration?: string } };
   return { frames: Number(json.streams?.[0]?.nb_read_packets ?? 0), duration: Number(json.format?.duration ?? 0) };
 }
+
+/** Whether a file has an audio stream FFmpeg can read (false for anything unreadable). */
+export async function hasAudioStream(file: string): Promise<boolean> {
+  try {
+    const text = await output("ffprobe", ["-v", "error", "-select_streams", "a", "-show_entries", "stream=index", "-of", "csv=p=0", file]);
+    return text.trim().length > 0;
+  } catch {
+    return false;
+  }
+}

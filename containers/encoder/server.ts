@@ -2,7 +2,9 @@
 // locally, as a plain process behind the same Container class.
 //   GET  /healthz    → {ok, ffmpeg}
 //   POST /segments   → body: concatenated JPEG/PNG frames; answers one closed-GOP Matroska segment
-//   POST /finalize   → body: [u64 BE length][segment]…; answers the joined video (stream copy)
+//   POST /finalize   → body: [u64 BE length][segment]… then [u64 BE length][audio source]…;
+//                      answers the joined video (stream copy) with the audio mix of
+//                      `x-audio-mix` (URI-encoded JSON, see audio-mix.ts)
 // Errors: {"error":{"code","message"}}, 4xx for bad requests, 5xx when FFmpeg fails.
 import http from "node:http";
 import fs from "node:fs";
@@ -24,7 +26,8 @@ import {
   type FinalizeSpec,
   type SegmentSpec,
 } from "./ffmpeg-args.ts";
-import { FfmpegError, killAll, output, probe, start, type Running } from "./process.ts";
+import { FfmpegError, hasAudioStream, killAll, output, probe, start, type Running } from "./process.ts";
+import { AudioMixError, parseAudioTracks, type AudioTrack } from "./audio-mix.ts";
 
 class HttpError extends Error {
   status: number;
@@ -76,11 +79,13 @@ function segmentSpec(q: URLSearchParams): SegmentSpec {
   };
 }
 
-function finalizeSpec(q: URLSearchParams): FinalizeSpec {
+function finalizeSpec(q: URLSearchParams): FinalizeSpec & { segments: number | null } {
   return {
     format: enumParam(q, "format", FORMATS),
     fps: intParam(q, "fps", 1, 240),
     frames: intParam(q, "frames", 1, MAX_FRAMES),
+    // How many of the body's parts are video segments; the rest are audio sources.
+    segments: q.has("segments") ? intParam(q, "segments", 1, 100_000) : null,
   };
 }
 
@@ -152,10 +157,14 @@ async function encodeSegment(req: http.IncomingMessage, res: http.ServerResponse
 // POST /finalize
 
 /**
- * Splits a body of [u64 BE length][bytes]… into seg00000.mkv, seg00001.mkv… in `dir`, writing
- * each piece as it arrives. Returns the file names, in order.
+ * Splits a body of [u64 BE length][bytes]… into files in `dir` (named by `nameFor(index)`),
+ * writing each piece as it arrives. Returns the file names, in order.
  */
-async function receiveSegments(req: http.IncomingMessage, dir: string): Promise<string[]> {
+async function receiveParts(
+  req: http.IncomingMessage,
+  dir: string,
+  nameFor: (index: number) => string,
+): Promise<string[]> {
   const files: string[] = [];
   let header = Buffer.alloc(0);
   let remaining = 0;
@@ -172,10 +181,10 @@ async function receiveSegments(req: http.IncomingMessage, dir: string): Promise<
           const length = header.readBigUInt64BE(0);
           header = Buffer.alloc(0);
           if (length === 0n || length > BigInt(Number.MAX_SAFE_INTEGER)) {
-            throw new HttpError(400, "invalid_body", `segment ${files.length} has an invalid length (${length})`);
+            throw new HttpError(400, "invalid_body", `part ${files.length} has an invalid length (${length})`);
           }
           remaining = Number(length);
-          const name = `seg${String(files.length).padStart(5, "0")}.${SEGMENT_EXTENSION}`;
+          const name = nameFor(files.length);
           files.push(name);
           current = fs.createWriteStream(path.join(dir, name));
           // A failed write (disk full) rejects the drain/close waits below; a write still in
@@ -196,19 +205,25 @@ async function receiveSegments(req: http.IncomingMessage, dir: string): Promise<
     current?.destroy();
   }
   if (current || header.length) {
-    throw new HttpError(400, "invalid_body", `the body ended in the middle of segment ${files.length - (current ? 1 : 0)}`);
+    throw new HttpError(400, "invalid_body", `the body ended in the middle of part ${files.length - (current ? 1 : 0)}`);
   }
   if (!files.length) throw new HttpError(400, "invalid_body", "no segments were sent");
   return files;
 }
 
-/** Joins the segments by stream copy into `output.<format>`; returns its path. */
-async function joinSegments(res: http.ServerResponse, dir: string, files: string[], spec: FinalizeSpec) {
+/** Joins the segments by stream copy into `output.<format>`, mixing in the audio; returns its path. */
+async function joinSegments(
+  res: http.ServerResponse,
+  dir: string,
+  files: string[],
+  spec: FinalizeSpec,
+  audio: { files: string[]; tracks: AudioTrack[] },
+) {
   const list = path.join(dir, "list.txt");
   // Relative names: the concat demuxer resolves them against the list file's directory.
   await fsp.writeFile(list, concatList(files));
   const out = path.join(dir, `output.${spec.format}`);
-  const ffmpeg = start("ffmpeg", concatArgs(spec, list, out));
+  const ffmpeg = start("ffmpeg", concatArgs(spec, list, out, audio));
   killOnAbort(res, ffmpeg);
   ffmpeg.child.stdin!.end();
   await ffmpeg.done;
@@ -218,11 +233,29 @@ async function joinSegments(res: http.ServerResponse, dir: string, files: string
 async function finalize(req: http.IncomingMessage, res: http.ServerResponse, q: URLSearchParams) {
   const spec = finalizeSpec(q);
   await withTempDir(async (dir) => {
-    const files = await receiveSegments(req, dir);
+    const segmentCount = spec.segments ?? Infinity;
+    const parts = await receiveParts(req, dir, (i) =>
+      i < segmentCount ? `seg${String(i).padStart(5, "0")}.${SEGMENT_EXTENSION}` : `audio${String(i).padStart(5, "0")}`,
+    );
+    const files = parts.slice(0, segmentCount);
+    const sources = parts.slice(files.length).map((name) => path.join(dir, name));
+    if (!files.length) throw new HttpError(400, "invalid_body", "no segments were sent");
+    if (spec.segments !== null && files.length < spec.segments) {
+      throw new HttpError(400, "invalid_body", `expected ${spec.segments} segments, got ${files.length}`);
+    }
+    let tracks: AudioTrack[];
+    try {
+      tracks = parseAudioTracks(req.headers["x-audio-mix"] as string | undefined, sources.length);
+    } catch (err) {
+      if (err instanceof AudioMixError) throw new HttpError(400, "invalid_audio_mix", err.message);
+      throw err;
+    }
+    // A source with no audio stream (a silent video, a broken file) has nothing to mix.
+    const silent = new Set<number>();
+    for (const [i, file] of sources.entries()) if (!(await hasAudioStream(file))) silent.add(i);
+    tracks = tracks.filter((t) => !silent.has(t.source));
     assertConnected(res);
-    // Each step takes the previous file and writes a new one in `dir`. The audio mix will be a
-    // step here, between the join and the answer: `video = await mixAudio(res, dir, video, …)`.
-    const video = await joinSegments(res, dir, files, spec);
+    const video = await joinSegments(res, dir, files, spec, { files: sources, tracks });
     assertConnected(res);
     const facts = await probe(video);
     if (facts.frames !== spec.frames) {
@@ -232,6 +265,8 @@ async function finalize(req: http.IncomingMessage, res: http.ServerResponse, q: 
       "content-type": CONTENT_TYPES[spec.format],
       "x-frame-count": String(facts.frames),
       "x-duration": String(facts.duration),
+      "x-audio-tracks": String(tracks.length),
+      "x-audio-silent-sources": [...silent].join(","),
     });
   });
 }
@@ -275,7 +310,8 @@ async function route(req: http.IncomingMessage, res: http.ServerResponse, url: U
 /** Requests in progress, so that shutdown can wait for their temp dirs to be removed. */
 const inFlight = new Set<Promise<void>>();
 
-const server = http.createServer((req, res) => {
+// The audio mix travels in a header: up to 256 tracks of ~200 bytes each.
+const server = http.createServer({ maxHeaderSize: 128 * 1024 }, (req, res) => {
   const url = new URL(req.url ?? "/", "http://encoder");
   const started = Date.now();
   res.once("close", () => {

@@ -7,6 +7,7 @@ import { configFrom } from "../config.ts";
 import { readCaptureToken } from "../render/capture-url.ts";
 import { r2Keys } from "../assets/layout.ts";
 import { checkProjectPath } from "../assets/project-paths.ts";
+import { r2ObjectResponse } from "../lib/r2-response.ts";
 
 export const captureFileRoutes = new Hono<AppEnv>();
 
@@ -16,10 +17,7 @@ captureFileRoutes.get("/:token/*", async (c) => {
   const rest = new URL(c.req.url).pathname.split("/").slice(4).join("/");
   const path = checkProjectPath(decodeURIComponent(rest));
   if (!path.ok) return c.text("bad path", 400);
-  const object = await c.env.BUCKET.get(r2Keys.assetFile(token.assetId, path.path));
-  if (!object) return c.text(`${path.path} is not part of this project`, 404);
-  const headers = new Headers();
-  object.writeHttpMetadata(headers);
-  headers.set("cache-control", "no-store");
-  return new Response(object.body, { headers });
+  // Ranges matter here: the browser fetches <video>/<audio> in ranges to seek in them.
+  const res = await r2ObjectResponse(c.env.BUCKET, r2Keys.assetFile(token.assetId, path.path), c.req.raw, "no-store");
+  return res ?? c.text(`${path.path} is not part of this project`, 404);
 });

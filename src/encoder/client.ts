@@ -2,6 +2,7 @@
 import { getContainer } from "@cloudflare/containers";
 import type { Env } from "../env.ts";
 import type { OutputFormat, Quality } from "../jobs/render-state.ts";
+import type { PlannedAudioTrack } from "../render/audio-plan.ts";
 
 export interface SegmentParams {
   fps: number;
@@ -17,7 +18,12 @@ export interface FinalizeParams {
   format: OutputFormat;
   fps: number;
   frames: number;
+  /** How many of the body's parts are segments; the rest are audio sources. */
+  segments: number;
 }
+
+/** One track of the audio mix; `source` indexes the audio sources sent after the segments. */
+export type MixTrack = Omit<PlannedAudioTrack, "path"> & { source: number };
 
 /** Instances are named so that a render's chunks spread over a small warm pool. */
 const POOL_SIZE = 4;
@@ -56,15 +62,20 @@ export async function encodeSegment(
   return expectOk(res, "encoding segment");
 }
 
-/** Sends length-prefixed segments and resolves with the finished file's response. */
+/**
+ * Sends length-prefixed segments followed by the audio sources, and resolves with the
+ * finished file's response.
+ */
 export async function finalizeSegments(
   env: Env,
   slot: number,
   params: FinalizeParams,
-  segments: ReadableStream<Uint8Array>,
+  mix: MixTrack[],
+  parts: ReadableStream<Uint8Array>,
 ): Promise<Response> {
+  const headers = mix.length ? { "x-audio-mix": encodeURIComponent(JSON.stringify(mix)) } : undefined;
   const res = await encoderFor(env, slot).fetch(
-    new Request(`http://encoder/finalize?${query(params)}`, { method: "POST", body: segments }),
+    new Request(`http://encoder/finalize?${query(params)}`, { method: "POST", body: parts, headers }),
   );
   return expectOk(res, "finalizing video");
 }

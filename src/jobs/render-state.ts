@@ -1,6 +1,7 @@
 // The shape of one render's state as owned by its RenderJob Durable Object, and the pure
 // functions over it (progress, ETA), kept apart from the DO so they can be tested alone.
 import { z } from "zod";
+import type { PlannedAudioTrack } from "../render/audio-plan.ts";
 
 export const RenderStatus = z.enum(["queued", "rendering", "completed", "failed"]);
 export type RenderStatus = z.infer<typeof RenderStatus>;
@@ -57,6 +58,8 @@ export interface RenderPlan {
   height: number;
   scale: number;
   chunks: ChunkEntry[];
+  /** The audio mix, resolved once at planning (absent in plans made before audio existed). */
+  audio?: PlannedAudioTrack[];
 }
 
 export interface RenderOutput {

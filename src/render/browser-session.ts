@@ -3,18 +3,24 @@
 // One page per browser: background tabs are never painted, so parallelism means browsers.
 import puppeteer, { type Browser, type CDPSession, type Page } from "@cloudflare/puppeteer";
 import { pageDriverSource } from "./page-driver.ts";
+import { z } from "zod";
 import { fromBase64 } from "../lib/base64.ts";
+import { PageAudioTrack } from "./audio-plan.ts";
 
 /** The composition itself is wrong (throws, declares no duration…): retrying cannot help. */
 export class CompositionError extends Error {}
 
-export interface ProbeResult {
-  hasRoot: boolean;
-  duration: number | null;
-  width: number | null;
-  height: number | null;
-  errors: string[];
-}
+/** What the page driver's probe() answers; validated, since the page runs untrusted code. */
+const ProbeResult = z.object({
+  hasRoot: z.boolean(),
+  duration: z.number().positive().finite().nullable(),
+  width: z.number().int().positive().nullable(),
+  height: z.number().int().positive().nullable(),
+  errors: z.array(z.string()),
+  warnings: z.array(z.string()),
+  audio: z.array(PageAudioTrack).max(256),
+});
+export type ProbeResult = z.infer<typeof ProbeResult>;
 
 export interface SessionOptions {
   url: string;
@@ -83,9 +89,12 @@ export class CompositionSession {
   }
 
   async probe(): Promise<ProbeResult> {
-    const result = (await this.page.evaluate(
-      `window.__reelflare.probe(${TIMELINE_WAIT_MS})`,
-    )) as ProbeResult;
+    const raw = await this.page.evaluate(`window.__reelflare.probe(${TIMELINE_WAIT_MS})`);
+    const parsed = ProbeResult.safeParse(raw);
+    if (!parsed.success) {
+      throw new CompositionError(`composition page reported an unreadable probe: ${z.prettifyError(parsed.error).slice(0, 500)}`);
+    }
+    const result = parsed.data;
     return { ...result, errors: [...new Set([...this.pageErrors, ...result.errors])] };
   }
 

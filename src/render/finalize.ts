@@ -19,12 +19,20 @@ export async function finalizeRender(env: Env, renderId: string): Promise<void> 
     return c.segmentKey;
   });
 
+  // Each audio file is sent once, however many tracks play it.
+  const audio = plan.audio ?? [];
+  const sourcePaths = [...new Set(audio.map((t) => t.path))];
+  const mix = audio.map(({ path, ...track }) => ({ ...track, source: sourcePaths.indexOf(path) }));
   const res = await finalizeSegments(
     env,
     0,
-    { format: spec.format, fps: spec.fps, frames: plan.frameCount },
-    lengthPrefixedObjects(env.BUCKET, segmentKeys),
+    { format: spec.format, fps: spec.fps, frames: plan.frameCount, segments: segmentKeys.length },
+    mix,
+    lengthPrefixedObjects(env.BUCKET, [...segmentKeys, ...sourcePaths.map((p) => r2Keys.assetFile(spec.assetId, p))]),
   );
+  for (const index of (res.headers.get("x-audio-silent-sources") ?? "").split(",").filter(Boolean)) {
+    await job.addWarning(`audio not mixed: ${sourcePaths[Number(index)]} has no audio stream`);
+  }
   const outputKey = r2Keys.output(renderId, spec.format);
   const stored = await putResponseBody(env.BUCKET, outputKey, res, CONTENT_TYPES[spec.format]);
   const thumbnailKey = r2Keys.thumbnail(renderId, screenshotOptions(spec).format);

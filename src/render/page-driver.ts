@@ -1,7 +1,15 @@
 // The script injected into every composition page before its own scripts run. It makes a
 // frame depend only on its time: virtual clocks (Date, performance.now,
-// requestAnimationFrame), seeded Math.random, and a seek() that poses every animation at t.
-// It exposes `window.__reelflare` for the capture code: probe() and seek(t).
+// requestAnimationFrame), seeded Math.random, and a seek() that poses every animation, clip,
+// nested composition and <video> at t. It exposes `window.__reelflare` for the capture code:
+// probe() and seek(t).
+//
+// The semantics follow the HyperFrames documentation and its published runtime
+// (`@hyperframes/core/runtime`): half-open clip windows where the clip that runs to the end
+// owns the last frame, relative starts, media offset/rate/loop attributes, sub-compositions
+// mounted from the first <template> of their `data-composition-src` file with their timeline
+// placed at the host's start. Why a driver of our own and not the runtime: see README
+// ("How compositions are rendered").
 //
 // This function is serialised with toString() and evaluated in the page, so it must be
 // self-contained (no imports, no closures over module scope).
@@ -13,6 +21,7 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
   const performance = w.performance;
   if (w.__reelflare) return;
 
+  // ---- Virtual time and seeded randomness -------------------------------------------------
   const EPOCH = Date.UTC(2026, 0, 1);
   let nowMs = 0;
   const RealDate = Date;
@@ -49,9 +58,14 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
   };
 
   w.__timelines = w.__timelines || {};
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  window.addEventListener("error", (e: any) => errors.push(e.message || String(e.error)));
+  window.addEventListener("unhandledrejection", (e: any) => errors.push(`unhandled rejection: ${String(e.reason)}`));
 
-  // Variables: declared defaults (data-composition-variables on <html> or the root) merged
-  // with the render's overrides, readable before any page script runs.
+  // ---- Variables --------------------------------------------------------------------------
+  // Declared defaults (data-composition-variables on <html> or the root) merged with the
+  // render's overrides, readable before any page script runs.
   const declared = () => {
     const out: Record<string, unknown> = {};
     for (const el of [document.documentElement, document.querySelector("[data-composition-id]")]) {
@@ -68,104 +82,300 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
   const variables = () => ({ ...declared(), ...overrides });
   w.__hyperframes = { ...(w.__hyperframes || {}), getVariables: variables };
   const asText = (v: unknown) => (v && typeof v === "object" ? ((v as any).url ?? (v as any).name ?? "") : String(v ?? ""));
-  document.addEventListener("DOMContentLoaded", () => {
+  function bindVariables(scope: any) {
     const values = variables();
-    for (const [id, value] of Object.entries(values)) {
+    for (const el of Array.from(scope.querySelectorAll("[data-var-text]") as ArrayLike<any>)) {
+      const id = el.getAttribute("data-var-text");
+      if (id in values) el.textContent = asText(values[id]);
+    }
+    for (const el of Array.from(scope.querySelectorAll("[data-var-src]") as ArrayLike<any>)) {
+      const id = el.getAttribute("data-var-src");
+      if (id in values) el.setAttribute("src", asText(values[id]));
+    }
+  }
+
+  // ---- Sub-compositions -------------------------------------------------------------------
+  // A host `<div data-composition-id data-composition-src="x.html">` gets the first <template>
+  // of x.html mounted inside it; its scripts run in order (re-created: cloned scripts never run).
+  async function mountComposition(host: any) {
+    const src = host.getAttribute("data-composition-src");
+    host.removeAttribute("data-composition-src");
+    const url = new URL(src, document.baseURI).href;
+    const res = await fetch(url).catch((err: unknown) => ({ ok: false, status: String(err) }) as any);
+    if (!res.ok) {
+      errors.push(`sub-composition ${src} could not be loaded (${res.status})`);
+      return;
+    }
+    const doc = new w.DOMParser().parseFromString(await res.text(), "text/html");
+    const template = doc.querySelector("template");
+    if (!template) {
+      errors.push(`sub-composition ${src} has no <template>`);
+      return;
+    }
+    const fragment = document.importNode(template.content, true);
+    // Relative URLs inside the file are relative to the file, not to index.html.
+    for (const el of Array.from(fragment.querySelectorAll("[src]") as ArrayLike<any>)) {
+      el.setAttribute("src", new URL(el.getAttribute("src"), url).href);
+    }
+    bindVariables(fragment);
+    const scripts = Array.from(fragment.querySelectorAll("script") as ArrayLike<any>);
+    const placeholders = scripts.map((script) => {
+      const mark = document.createComment("script");
+      script.replaceWith(mark);
+      return { mark, script };
+    });
+    host.appendChild(fragment);
+    for (const { mark, script } of placeholders) {
+      const live = document.createElement("script");
+      for (const attr of Array.from(script.attributes as ArrayLike<any>)) live.setAttribute(attr.name, attr.value);
+      live.textContent = script.textContent;
+      if (live.src) {
+        live.async = false;
+        const done = new Promise((resolve) => {
+          live.addEventListener("load", resolve, { once: true });
+          live.addEventListener("error", resolve, { once: true });
+        });
+        mark.replaceWith(live);
+        await done;
+      } else {
+        mark.replaceWith(live);
+      }
+    }
+    // A sub-composition may host sub-compositions of its own.
+    await mountAll(host);
+  }
+  async function mountAll(scope: any) {
+    for (const host of Array.from(scope.querySelectorAll("[data-composition-src]") as ArrayLike<any>)) {
+      await mountComposition(host);
+    }
+  }
+
+  const domReady = new Promise<void>((resolve) => {
+    if (document.readyState !== "loading") resolve();
+    else document.addEventListener("DOMContentLoaded", () => resolve(), { once: true });
+  });
+  const mounted = domReady.then(async () => {
+    for (const [id, value] of Object.entries(variables())) {
       if (value !== undefined && (typeof value !== "object" || value === null)) {
         document.documentElement.style.setProperty(`--${id}`, String(value));
       }
     }
-    for (const el of Array.from(document.querySelectorAll("[data-var-text]") as ArrayLike<any>)) {
-      const id = el.getAttribute("data-var-text");
-      if (id in values) el.textContent = asText(values[id]);
-    }
-    for (const el of Array.from(document.querySelectorAll("[data-var-src]") as ArrayLike<any>)) {
-      const id = el.getAttribute("data-var-src");
-      if (id in values) el.setAttribute("src", asText(values[id]));
-    }
+    bindVariables(document);
+    await mountAll(document);
   });
-  const errors: string[] = [];
-  window.addEventListener("error", (e: any) => errors.push(e.message || String(e.error)));
-  window.addEventListener("unhandledrejection", (e: any) => errors.push(`unhandled rejection: ${String(e.reason)}`));
-
-  const root = () => document.querySelector("[data-composition-id]");
-  const timelines = () => Object.values(w.__timelines as Record<string, any>).filter((t) => t && typeof t.seek === "function");
   const loaded = new Promise<void>((resolve) => {
     if (document.readyState === "complete") resolve();
     else window.addEventListener("load", () => resolve(), { once: true });
   });
+
+  // ---- Timing -----------------------------------------------------------------------------
+  const root = () => document.querySelector("[data-composition-id]");
+  const timelineEntries = () =>
+    Object.entries(w.__timelines as Record<string, any>).filter(([, t]) => t && typeof t.seek === "function");
+  const num = (raw: unknown) => {
+    const v = Number.parseFloat(String(raw ?? ""));
+    return Number.isFinite(v) ? v : NaN;
+  };
+  const isMedia = (el: any) => el.tagName === "VIDEO" || el.tagName === "AUDIO";
+  const timelineDuration = (id: string | null) => {
+    const tl = id ? w.__timelines[id] : null;
+    return tl && typeof tl.duration === "function" ? Number(tl.duration()) : NaN;
+  };
+  // HyperFrames media attributes: offset into the source, playback rate (0.1–10).
+  const mediaStartOf = (el: any) => {
+    const v = num(el.getAttribute("data-playback-start") ?? el.getAttribute("data-media-start"));
+    return v >= 0 ? v : 0;
+  };
+  const rateOf = (el: any) => {
+    const v = num(el.getAttribute("data-playback-rate"));
+    const rate = v > 0 ? v : el.defaultPlaybackRate || 1;
+    return Math.max(0.1, Math.min(10, rate));
+  };
+
+  /**
+   * Start and end (seconds, composition time) of every timed element. Starts are seconds
+   * relative to the enclosing composition, or relative to another clip's end ("intro",
+   * "intro + 2", "intro - 0.5"). A cycle or an unknown reference resolves to NaN (never shown).
+   */
+  function windows(): Map<any, { start: number; end: number }> {
+    const r = root();
+    const timed = Array.from(document.querySelectorAll("[data-start]") as ArrayLike<any>).filter((el) => el !== r);
+    const timedSet = new Set(timed);
+    const byId = new Map(timed.filter((el) => el.id).map((el) => [el.id, el]));
+    // The sub-composition an element's seconds count from (its template's own root is not timed).
+    const timedHost = (el: any) => {
+      let host = el.parentElement?.closest("[data-composition-id]");
+      while (host && host !== r && !timedSet.has(host)) host = host.parentElement?.closest("[data-composition-id]");
+      return host && host !== r ? host : null;
+    };
+    const out = new Map<any, { start: number; end: number }>();
+    const resolving = new Set<any>();
+    const durationOf = (el: any): number => {
+      const authored = num(el.dataset.duration);
+      if (authored >= 0) return authored;
+      if (isMedia(el) && Number.isFinite(el.duration) && el.duration > 0) {
+        return Math.max(0, (el.duration - mediaStartOf(el)) / rateOf(el));
+      }
+      const comp = el.getAttribute("data-composition-id");
+      const own = timelineDuration(comp);
+      if (own > 0) return own;
+      return el.tagName === "IMG" ? 3 : Infinity;
+    };
+    const windowOf = (el: any): { start: number; end: number } => {
+      const known = out.get(el);
+      if (known) return known;
+      if (resolving.has(el)) return { start: NaN, end: NaN };
+      resolving.add(el);
+      const expr = String(el.dataset.start).trim();
+      let start = NaN;
+      if (/^-?\d+(\.\d+)?$/.test(expr)) {
+        const host = timedHost(el);
+        const offset = host ? windowOf(host).start : 0;
+        start = Number.parseFloat(expr) + offset;
+      } else {
+        const m = /^([A-Za-z_][\w-]*)\s*(?:([+-])\s*(\d+(?:\.\d+)?))?$/.exec(expr);
+        const ref = m ? byId.get(m[1]) : undefined;
+        if (m && ref) start = windowOf(ref).end + (m[2] === "-" ? -1 : 1) * Number.parseFloat(m[3] ?? "0");
+      }
+      resolving.delete(el);
+      const win = { start, end: start + durationOf(el) };
+      out.set(el, win);
+      return win;
+    };
+    for (const el of timed) windowOf(el);
+    return out;
+  }
+
+  /** Where a composition's timeline starts: its host's start, 0 for the root. */
+  function timelineOffset(id: string, wins: Map<any, { start: number; end: number }>): number {
+    const host = Array.from(document.querySelectorAll("[data-composition-id]") as ArrayLike<any>).find(
+      (el) => el.getAttribute("data-composition-id") === id,
+    );
+    const start = host && host !== root() ? wins.get(host)?.start : 0;
+    return Number.isFinite(start) ? (start as number) : 0;
+  }
+
+  function declaredDuration(): number | null {
+    const fromAttr = num(root()?.dataset.duration);
+    if (fromAttr > 0) return fromAttr;
+    const wins = windows();
+    const ends = timelineEntries().map(([id, tl]) =>
+      typeof tl.duration === "function" ? Number(tl.duration()) + timelineOffset(id, wins) : 0,
+    );
+    const fromTimelines = Math.max(0, ...ends.filter(Number.isFinite));
+    return fromTimelines > 0 ? fromTimelines : null;
+  }
+
+  // Half-open windows, except that a clip running to the composition's end owns its last frame.
+  const visibleAt = (t: number, win: { start: number; end: number }, total: number) =>
+    t >= win.start && (t < win.end || win.end >= total - 1e-6);
+
+  // ---- Media ------------------------------------------------------------------------------
+  /** The source time a media element shows at composition time t, or null outside its window. */
+  function sourceTimeAt(el: any, t: number, win: { start: number; end: number }, total: number): number | null {
+    if (!visibleAt(t, win, total)) return null;
+    let rel = (Math.min(t, win.end) - win.start) * rateOf(el) + mediaStartOf(el);
+    const length = Number.isFinite(el.duration) ? el.duration : Infinity;
+    if (el.loop && Number.isFinite(length) && length > mediaStartOf(el) && rel >= length) {
+      rel = mediaStartOf(el) + ((rel - mediaStartOf(el)) % (length - mediaStartOf(el)));
+    }
+    // Past the source's end the last frame holds.
+    return Math.max(0, Math.min(rel, length - 0.001));
+  }
+
+  /** Seeks a paused video and waits until the frame for that time is on screen. */
+  function seekVideo(el: any, time: number): Promise<void> | null {
+    // A hair past the frame's timestamp, so float error never lands on the frame before.
+    const target = time + 1e-4;
+    if (Math.abs(el.currentTime - target) < 1e-6) return null;
+    return new Promise<void>((resolve) => {
+      let pending = 2;
+      const done = () => --pending === 0 && resolve();
+      if (typeof el.requestVideoFrameCallback === "function") el.requestVideoFrameCallback(() => done());
+      else done();
+      el.addEventListener("seeked", () => done(), { once: true });
+      el.currentTime = target;
+      // A frame that does not change is never presented again; do not wait for it forever.
+      setTimeout(resolve, 1_000);
+    });
+  }
+
+  function audible(el: any): boolean {
+    if (el.tagName === "AUDIO") return true;
+    const flag = el.getAttribute("data-has-audio");
+    return flag !== null ? flag !== "false" : !el.hasAttribute("muted");
+  }
+
+  /** The audio the output must carry: what the encoder mixes (see containers/encoder). */
+  function audioTracks(total: number) {
+    const wins = windows();
+    const tracks = [];
+    for (const el of Array.from(document.querySelectorAll("audio[data-start], video[data-start]") as ArrayLike<any>)) {
+      if (!audible(el)) continue;
+      const win = wins.get(el);
+      const src = el.currentSrc || el.src || el.querySelector("source[src]")?.src || "";
+      if (!win || !Number.isFinite(win.start) || win.start >= total || !src) continue;
+      const volume = num(el.getAttribute("data-volume"));
+      tracks.push({
+        src,
+        start: win.start,
+        // A looping source with no authored duration plays to the end; an unknown length
+        // (metadata not loaded) plays until the source runs out, which the encoder knows.
+        end: el.loop && !(num(el.dataset.duration) >= 0) ? total : Math.min(win.end, total),
+        mediaStart: mediaStartOf(el),
+        rate: rateOf(el),
+        volume: volume >= 0 ? volume : 1,
+        loop: Boolean(el.loop),
+        fadeIn: Math.max(0, num(el.getAttribute("data-fade-in")) || 0),
+        fadeOut: Math.max(0, num(el.getAttribute("data-fade-out")) || 0),
+      });
+    }
+    return tracks;
+  }
+
+  // ---- Readiness --------------------------------------------------------------------------
   // A real animation frame after posing, with a timer fallback in case frames are throttled.
   const nextPaint = () =>
     new Promise<void>((resolve) => {
       realRaf(() => resolve());
       setTimeout(resolve, 100);
     });
-
+  const MEDIA_LOAD_MS = 15_000;
+  /** Media that can show a frame (or has failed): never capture a video still loading. */
+  function mediaReady(el: any): Promise<void> {
+    if (el.readyState >= 2 || el.error || !(el.currentSrc || el.src)) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => resolve();
+      el.addEventListener("loadeddata", done, { once: true });
+      el.addEventListener("error", done, { once: true });
+      setTimeout(() => {
+        if (el.readyState < 2) warnings.push(`media did not load within ${MEDIA_LOAD_MS / 1000} s: ${el.currentSrc || el.src}`);
+        resolve();
+      }, MEDIA_LOAD_MS);
+    });
+  }
   async function settle() {
     await document.fonts.ready;
     const images = Array.from(document.images as ArrayLike<any>).filter((img) => !img.complete);
     await Promise.all(images.map((img) => img.decode().catch(() => undefined)));
-  }
-
-  function declaredDuration(): number | null {
-    const attr = root()?.dataset.duration;
-    const fromAttr = attr === undefined ? NaN : Number.parseFloat(attr);
-    if (Number.isFinite(fromAttr) && fromAttr > 0) return fromAttr;
-    const fromTimelines = Math.max(0, ...timelines().map((t) => (typeof t.duration === "function" ? t.duration() : 0)));
-    return fromTimelines > 0 ? fromTimelines : null;
-  }
-
-  // Clip starts: seconds ("12.5"), or relative to another clip's end ("intro", "intro + 2",
-  // "intro - 0.5"), the HyperFrames grammar. Resolved recursively; a cycle resolves to NaN.
-  function clipStarts(clips: any[]): Map<any, number> {
-    const byId = new Map(clips.filter((c) => c.id).map((c) => [c.id, c]));
-    const starts = new Map<any, number>();
-    const resolving = new Set<any>();
-    const startOf = (clip: any): number => {
-      if (starts.has(clip)) return starts.get(clip)!;
-      if (resolving.has(clip)) return NaN;
-      resolving.add(clip);
-      const expr = String(clip.dataset.start ?? "").trim();
-      let start = NaN;
-      if (/^-?\d+(\.\d+)?$/.test(expr)) {
-        start = Number.parseFloat(expr);
-      } else {
-        const m = /^([A-Za-z_][\w-]*)\s*(?:([+-])\s*(\d+(?:\.\d+)?))?$/.exec(expr);
-        const ref = m ? byId.get(m[1]) : undefined;
-        if (m && ref) {
-          const refDuration = Number.parseFloat(ref.dataset.duration ?? "");
-          const refEnd = startOf(ref) + (Number.isFinite(refDuration) ? refDuration : 0);
-          start = refEnd + (m[2] === "-" ? -1 : 1) * Number.parseFloat(m[3] ?? "0");
-        }
-      }
-      resolving.delete(clip);
-      starts.set(clip, start);
-      return start;
-    };
-    for (const clip of clips) startOf(clip);
-    return starts;
-  }
-
-  function poseClips(t: number) {
-    const el = root();
-    if (!el) return;
-    const clips = Array.from(el.querySelectorAll(":scope > .clip[data-start]") as ArrayLike<any>);
-    const starts = clipStarts(clips);
-    for (const clip of clips) {
-      const start = starts.get(clip)!;
-      const duration = Number.parseFloat(clip.dataset.duration ?? "");
-      if (!Number.isFinite(start)) continue;
-      const visible = t >= start && (!Number.isFinite(duration) || t <= start + duration);
-      clip.style.visibility = visible ? "" : "hidden";
+    const media = Array.from(document.querySelectorAll("video, audio") as ArrayLike<any>);
+    for (const el of media) {
+      // The driver owns playback: nothing plays by itself, nothing is heard in the browser.
+      el.autoplay = false;
+      el.muted = true;
+      if (!el.paused) el.pause();
+      if (el.preload !== "auto") el.preload = "auto";
     }
+    await Promise.all(media.filter((el) => el.tagName === "VIDEO").map(mediaReady));
   }
+  const ready = Promise.all([mounted, loaded]).then(settle);
 
   w.__reelflare = {
     errors,
-    /** Waits for the page to load and reports its size and duration (null when undeclared). */
+    /** Waits for the page to load and reports its size, duration (null when undeclared) and audio. */
     async probe(waitForTimelineMs: number) {
-      await loaded;
-      await settle();
+      await ready;
+      await Promise.all(Array.from(document.querySelectorAll("audio") as ArrayLike<any>).map(mediaReady));
       const started = RealDate.now();
       while (declaredDuration() === null && !root()?.hasAttribute("data-no-timeline") && RealDate.now() - started < waitForTimelineMs) {
         await new Promise((r) => setTimeout(r, 50));
@@ -173,29 +383,57 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
       const el = root();
       const width = Number.parseInt(el?.dataset.width ?? "", 10);
       const height = Number.parseInt(el?.dataset.height ?? "", 10);
+      const duration = declaredDuration();
       return {
         hasRoot: Boolean(el),
-        duration: declaredDuration(),
+        duration,
         width: Number.isFinite(width) ? width : null,
         height: Number.isFinite(height) ? height : null,
         errors: errors.slice(),
+        warnings: warnings.slice(),
+        audio: duration ? audioTracks(duration) : [],
       };
     },
     /** Poses the page at time t (seconds) and resolves once it is ready to be captured. */
     async seek(t: number) {
+      await ready;
       nowMs = t * 1000;
-      for (const tl of timelines()) {
+      const wins = windows();
+      const total = declaredDuration() ?? Infinity;
+      for (const [id, tl] of timelineEntries()) {
         if (typeof tl.pause === "function") tl.pause();
-        tl.seek(t, false);
+        tl.seek(Math.max(0, t - timelineOffset(id, wins)), false);
       }
       for (const animation of document.getAnimations() as any[]) {
         animation.pause();
         animation.currentTime = nowMs;
       }
-      poseClips(t);
+      // A clip shows when its window and the windows of all the clips around it are open.
+      const shown = new Map<any, boolean>();
+      const isShown = (el: any): boolean => {
+        if (shown.has(el)) return shown.get(el)!;
+        const win = wins.get(el)!;
+        let visible = Number.isFinite(win.start) && visibleAt(t, win, total);
+        const outer = el.parentElement?.closest("[data-start]");
+        if (visible && outer && wins.has(outer)) visible = isShown(outer);
+        shown.set(el, visible);
+        return visible;
+      };
+      const seeks: Promise<void>[] = [];
+      for (const [el, win] of wins) {
+        if (el.tagName === "AUDIO") continue;
+        const visible = isShown(el);
+        el.style.visibility = visible ? "visible" : "hidden";
+        if (el.tagName === "VIDEO" && visible) {
+          const time = sourceTimeAt(el, t, win, total);
+          const seeking = time === null ? null : seekVideo(el, time);
+          if (seeking) seeks.push(seeking);
+        }
+      }
       const callbacks = Array.from(frameCallbacks.values());
       frameCallbacks.clear();
       for (const cb of callbacks) cb(nowMs);
+      await Promise.all(seeks);
       await settle();
       await nextPaint();
     },

@@ -5,6 +5,7 @@ import { configFrom } from "../config.ts";
 import { renderJob } from "../jobs/job-stub.ts";
 import type { RenderPlan } from "../jobs/render-state.ts";
 import { CompositionError, CompositionSession } from "./browser-session.ts";
+import { planAudio } from "./audio-plan.ts";
 import { frameCountFor, pendingChunks } from "./chunks.ts";
 import { recordBlockedRequests, scaleFor, sessionOptionsFor } from "./capture-settings.ts";
 
@@ -18,10 +19,8 @@ export async function planRender(env: Env, renderId: string): Promise<void> {
 
   let plan = existing;
   if (!plan) {
-    const session = await CompositionSession.open(
-      env.BROWSER,
-      await sessionOptionsFor(config.signingSecret, spec, { ...DEFAULT_SIZE, deviceScaleFactor: 1 }),
-    );
+    const options = await sessionOptionsFor(config.signingSecret, spec, { ...DEFAULT_SIZE, deviceScaleFactor: 1 });
+    const session = await CompositionSession.open(env.BROWSER, options);
     let probe;
     try {
       probe = await session.probe();
@@ -41,6 +40,8 @@ export async function planRender(env: Env, renderId: string): Promise<void> {
       );
     }
     const frameCount = frameCountFor(probe.duration, spec.fps);
+    const { audio, warnings } = planAudio(options.url, probe.audio);
+    for (const warning of [...probe.warnings, ...warnings]) await job.addWarning(warning);
     const draft: RenderPlan = {
       duration: frameCount / spec.fps,
       frameCount,
@@ -48,6 +49,7 @@ export async function planRender(env: Env, renderId: string): Promise<void> {
       height: probe.height ?? DEFAULT_SIZE.height,
       scale: scaleFor(spec.resolution),
       chunks: pendingChunks(frameCount, config.chunkFrames, config.maxChunks),
+      audio,
     };
     plan = await job.recordPlan(draft);
   }

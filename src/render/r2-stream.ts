@@ -29,7 +29,7 @@ export function lengthPrefixedObjects(bucket: R2Bucket, keys: string[]): Readabl
           const key = keys[next++];
           if (key === undefined) return controller.close();
           const object = await bucket.get(key);
-          if (!object) throw new Error(`segment ${key} is missing from storage`);
+          if (!object) throw new Error(`${key} is missing from storage`);
           const header = new Uint8Array(8);
           new DataView(header.buffer).setBigUint64(0, BigInt(object.size));
           reader = object.body.getReader();

@@ -219,3 +219,51 @@ export async function framePsnr(a: string, b: string): Promise<number[]> {
       return value === "inf" ? Infinity : Number(value);
     });
 }
+
+/** RGBA of pixel (x, y) in every frame, in order (one decode of the whole file). */
+export async function pixelEveryFrame(file: string, x: number, y: number): Promise<number[][]> {
+  const { input, toRgba } = await decodeSetup(file);
+  const { stdout } = await run(
+    "ffmpeg",
+    ["-v", "error", ...input, "-i", file, "-vf", `${toRgba},crop=1:1:${x}:${y}`, "-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1"],
+    { encoding: "buffer", maxBuffer: 64 * 1024 * 1024 },
+  );
+  const px = stdout as unknown as Buffer;
+  const out: number[][] = [];
+  for (let i = 0; i + 4 <= px.length; i += 4) out.push([px[i]!, px[i + 1]!, px[i + 2]!, px[i + 3]!]);
+  return out;
+}
+
+export interface DecodedAudio {
+  codec: string;
+  channels: number;
+  /** Mono mix of the decoded stream at 48 kHz, as players hear it (encoder delay removed). */
+  samples: Float32Array;
+  /** Seconds of decoded audio: samples / 48 000. */
+  duration: number;
+}
+
+const AUDIO_RATE = 48_000;
+
+/** Decodes the first audio stream of `file`; throws if there is none. */
+export async function decodeAudio(file: string): Promise<DecodedAudio> {
+  const audio = (await streams(file, ["-select_streams", "a:0"])).streams[0];
+  if (!audio) throw new Error(`${file} has no audio stream`);
+  const { stdout } = await run(
+    "ffmpeg",
+    ["-v", "error", "-i", file, "-map", "0:a:0", "-ac", "1", "-ar", String(AUDIO_RATE), "-f", "f32le", "pipe:1"],
+    { encoding: "buffer", maxBuffer: 256 * 1024 * 1024 },
+  );
+  const buf = stdout as unknown as Buffer;
+  const samples = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length - (buf.length % 4)));
+  return { codec: String(audio.codec_name), channels: Number(audio.channels), samples, duration: samples.length / AUDIO_RATE };
+}
+
+/** RMS level in dBFS of the decoded audio between two times (−Infinity for digital silence). */
+export function levelDb(audio: DecodedAudio, from: number, to: number): number {
+  const a = Math.max(0, Math.floor(from * AUDIO_RATE));
+  const b = Math.min(audio.samples.length, Math.floor(to * AUDIO_RATE));
+  let sum = 0;
+  for (let i = a; i < b; i++) sum += audio.samples[i]! ** 2;
+  return 10 * Math.log10(sum / Math.max(1, b - a));
+}

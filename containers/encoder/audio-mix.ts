@@ -1,0 +1,121 @@
+// The audio mix: every audible <audio>/<video> of the composition placed at its start, cut
+// to its window, sped up or slowed down, at its volume, with its fades, summed, and padded or
+// trimmed to exactly the video's length. One FFmpeg filter graph, run in the same pass as the
+// stream-copy join of the video segments.
+import type { Format } from "./ffmpeg-args.ts";
+
+/** One audible element, in composition seconds (the Worker resolves these from the page). */
+export interface AudioTrack {
+  /** Index into the audio sources sent after the segments. */
+  source: number;
+  start: number;
+  /** Where it stops in the composition; the source's own end may come first. */
+  end: number;
+  /** Offset into the source, seconds. */
+  mediaStart: number;
+  rate: number;
+  volume: number;
+  loop: boolean;
+  fadeIn: number;
+  fadeOut: number;
+}
+
+export class AudioMixError extends Error {}
+
+function finite(v: unknown, name: string, i: number, min: number, max: number): number {
+  if (typeof v !== "number" || !Number.isFinite(v) || v < min || v > max) {
+    throw new AudioMixError(`audio track ${i}: ${name} must be a number from ${min} to ${max} (got ${JSON.stringify(v)})`);
+  }
+  return v;
+}
+
+/** Validates the `x-audio-mix` header against the number of sources that were sent. */
+export function parseAudioTracks(raw: string | undefined, sources: number): AudioTrack[] {
+  if (!raw) return [];
+  let list: unknown;
+  try {
+    list = JSON.parse(decodeURIComponent(raw));
+  } catch {
+    throw new AudioMixError("x-audio-mix is not URI-encoded JSON");
+  }
+  if (!Array.isArray(list)) throw new AudioMixError("x-audio-mix must be a JSON array");
+  return list.map((t: Record<string, unknown>, i) => {
+    if (!t || typeof t !== "object") throw new AudioMixError(`audio track ${i} must be an object`);
+    const track: AudioTrack = {
+      source: finite(t.source, "source", i, 0, sources - 1),
+      start: finite(t.start, "start", i, 0, 1e6),
+      end: finite(t.end, "end", i, 0, 1e6),
+      mediaStart: finite(t.mediaStart, "mediaStart", i, 0, 1e6),
+      rate: finite(t.rate, "rate", i, 0.1, 10),
+      volume: finite(t.volume, "volume", i, 0, 10),
+      loop: t.loop === true,
+      fadeIn: finite(t.fadeIn ?? 0, "fadeIn", i, 0, 1e6),
+      fadeOut: finite(t.fadeOut ?? 0, "fadeOut", i, 0, 1e6),
+    };
+    if (!Number.isInteger(track.source)) throw new AudioMixError(`audio track ${i}: source must be an integer`);
+    if (track.end <= track.start) throw new AudioMixError(`audio track ${i}: end must come after start`);
+    return track;
+  });
+}
+
+/** atempo takes 0.5–100 per instance: slower rates are a chain of halvings. */
+function tempoFilters(rate: number): string[] {
+  if (rate === 1) return [];
+  const out: string[] = [];
+  let r = rate;
+  while (r < 0.5) {
+    out.push("atempo=0.5");
+    r /= 0.5;
+  }
+  out.push(`atempo=${r.toFixed(6)}`);
+  return out;
+}
+
+const s = (v: number) => v.toFixed(6);
+
+/**
+ * The filter graph: input 0 is the video; track k's source is input `firstAudioInput + source`.
+ * Each track: cut its source window, change tempo, volume, fades, delay to its start; then
+ * everything is summed without normalisation (a lone track keeps its level) and padded/cut
+ * to `duration`.
+ */
+export function mixFilter(tracks: AudioTrack[], firstAudioInput: number, duration: number): string {
+  const chains = tracks.map((t, i) => {
+    const length = t.end - t.start; // composition seconds
+    const steps = [
+      // Looping sources are fed with -stream_loop; either way only the window is kept.
+      `atrim=start=${s(t.mediaStart)}:end=${s(t.mediaStart + length * t.rate)}`,
+      "asetpts=PTS-STARTPTS",
+      ...tempoFilters(t.rate),
+      "aformat=sample_rates=48000:channel_layouts=stereo",
+      `volume=${s(t.volume)}`,
+      ...(t.fadeIn > 0 ? [`afade=t=in:st=0:d=${s(t.fadeIn)}`] : []),
+      ...(t.fadeOut > 0 ? [`afade=t=out:st=${s(Math.max(0, length - t.fadeOut))}:d=${s(t.fadeOut)}`] : []),
+      `adelay=delays=${Math.round(t.start * 1000)}:all=1`,
+    ];
+    return `[${firstAudioInput + t.source}:a]${steps.join(",")}[a${i}]`;
+  });
+  const inputs = tracks.map((_, i) => `[a${i}]`).join("");
+  const sum =
+    tracks.length === 1
+      ? `${inputs}anull`
+      : `${inputs}amix=inputs=${tracks.length}:duration=longest:dropout_transition=0:normalize=0`;
+  return [...chains, `${sum},apad,atrim=end=${s(duration)},asetpts=PTS-STARTPTS[aout]`].join(";");
+}
+
+/** Input options for each source: a looping source repeats as long as it is read. */
+export function sourceInputArgs(file: string, loops: boolean): string[] {
+  return [...(loops ? ["-stream_loop", "-1"] : []), "-i", file];
+}
+
+export function audioCodecArgs(format: Format): string[] {
+  switch (format) {
+    case "mp4":
+      return ["-c:a", "aac", "-b:a", "192k"];
+    case "webm":
+      return ["-c:a", "libopus", "-b:a", "160k"];
+    case "mov":
+      // ProRes files are for editing: uncompressed audio, like the picture's near-lossless.
+      return ["-c:a", "pcm_s16le"];
+  }
+}

@@ -1,0 +1,211 @@
+// End to end: <video> clips shown frame-accurately, the audio mix, and sub-compositions, on
+// the real local stack (browser, encoder, R2), checked in the output file.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { execFile } from "node:child_process";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { zipSync, strToU8 } from "fflate";
+import { bootStack, type E2EStack } from "./local-stack.ts";
+import { decodeAudio, levelDb, pixelAt, pixelEveryFrame, probeVideo } from "../support/media.ts";
+
+const run = promisify(execFile);
+
+/** Runs FFmpeg to make a test source file; returns its bytes. */
+async function ffmpegFile(name: string, args: string[]): Promise<Uint8Array> {
+  const file = path.join(tmp, name);
+  await run("ffmpeg", ["-v", "error", ...args, "-y", file]);
+  return new Uint8Array(await fs.readFile(file));
+}
+
+// counter.mp4: 3 s at 10 fps, 160×120; frame N (up to 21) is the colour rgb(12N, 0, 255 − 12N),
+// so the frame on screen can be read back from a pixel.
+const STEP = 12;
+/** The counter frame a pixel shows, or null when it is no counter frame (green stage, say). */
+const counterFrame = ([r, g, b]: number[]) => (g! > 40 ? null : Math.round((r! + 255 - b!) / (2 * STEP)));
+const counter = () =>
+  ffmpegFile("counter.mp4", [
+    "-f", "lavfi", "-i", "color=c=black:s=160x120:r=10:d=3",
+    "-vf", `format=rgb24,geq=r='${STEP}*N':g='0':b='255-${STEP}*N'`,
+    "-c:v", "libx264", "-crf", "4", "-pix_fmt", "yuv420p", "-movflags", "+faststart",
+  ]);
+
+/** A 48 kHz sine at amplitude `amp` (RMS = amp/√2), silent before `silentUntil` seconds. */
+const sine = (freq: number, amp: number, seconds: number, silentUntil = 0) =>
+  `aevalsrc='if(gte(t,${silentUntil}),${amp}*sin(2*PI*${freq}*t),0)':s=48000:d=${seconds}`;
+
+/** A video with a sound track: solid `colour` picture, sine sound. */
+const talkingVideo = (name: string, colour: string, audio: string) =>
+  ffmpegFile(name, [
+    "-f", "lavfi", "-i", `color=c=${colour}:s=160x120:r=10:d=3`, "-f", "lavfi", "-i", audio,
+    "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "192k", "-shortest", "-movflags", "+faststart",
+  ]);
+
+const STAGE = `html, body { margin: 0; } #root { position: relative; width: 320px; height: 240px; background: rgb(0, 160, 0); }
+  video { position: absolute; top: 0; width: 160px; height: 120px; object-fit: fill; }`;
+
+// v1 plays 0.5–1.5 s from 0.3 s into the source; v2 follows it at double speed until the end.
+const VIDEOS = `<!doctype html><html><head><style>${STAGE}</style></head><body>
+  <div id="root" data-composition-id="videos" data-width="320" data-height="240" data-duration="2.5" data-no-timeline>
+    <video id="v1" class="clip" src="counter.mp4" muted playsinline data-start="0.5" data-duration="1" data-media-start="0.3" style="left: 0"></video>
+    <video id="v2" class="clip" src="counter.mp4" muted playsinline data-start="v1" data-playback-rate="2" style="left: 160px"></video>
+  </div>
+</body></html>`;
+
+// tone.wav (1 s, 440 Hz) at half volume from 0.5 s; talk.mp4's sound (880 Hz after 0.2 s of
+// silence) from 1.2 s, 0.2 s into it, running past the end; loud.mp4 is muted: never heard.
+const SOUND = `<!doctype html><html><head><style>${STAGE}</style></head><body>
+  <div id="root" data-composition-id="sound" data-width="320" data-height="240" data-duration="2" data-no-timeline>
+    <audio id="music" src="tone.wav" data-start="0.5" data-volume="0.5"></audio>
+    <video id="talk" class="clip" src="talk.mp4" data-has-audio="true" muted playsinline data-start="1.2" data-media-start="0.2" style="left: 0"></video>
+    <video id="quiet" class="clip" src="loud.mp4" muted playsinline data-start="0" data-duration="2" style="left: 160px"></video>
+  </div>
+</body></html>`;
+
+// A short sound in a longer composition: the track is padded with silence to the end.
+const SHORT_SOUND = `<!doctype html><html><body>
+  <div id="root" data-composition-id="short" data-width="320" data-height="240" data-duration="1" data-no-timeline>
+    <audio src="tone.wav" data-start="0.2" data-duration="0.3"></audio>
+  </div>
+</body></html>`;
+
+// The sub-composition "card" is mounted from its own file and placed at 1 s: its timeline
+// paints its box red for its first 0.5 s, then blue; its own clip (yellow corner) shows
+// 0.25–0.5 s into it. Before 1 s nothing of it shows: the green stage does.
+const HOST = `<!doctype html><html><head><style>${STAGE}
+  #card-host { position: absolute; inset: 0; }</style></head><body>
+  <div id="root" data-composition-id="main" data-width="320" data-height="240" data-duration="2" data-no-timeline>
+    <div id="card-host" data-composition-id="card" data-composition-src="compositions/card.html" data-start="1"></div>
+  </div>
+</body></html>`;
+const CARD = `<template id="card-template">
+  <div data-composition-id="card" data-width="320" data-height="240">
+    <style>
+      [data-composition-id="card"] .box { position: absolute; inset: 0; }
+      [data-composition-id="card"] .corner { position: absolute; left: 0; top: 0; width: 80px; height: 60px; background: rgb(255, 255, 0); }
+    </style>
+    <div class="box"></div>
+    <div class="corner clip" data-start="0.25" data-duration="0.25"></div>
+    <script>
+      (() => {
+        const box = document.querySelector('[data-composition-id="card"] .box');
+        window.__timelines.card = {
+          duration: () => 1,
+          pause() {},
+          seek(t) { box.style.background = t < 0.5 ? "rgb(255, 0, 0)" : "rgb(0, 0, 255)"; },
+        };
+      })();
+    </script>
+  </div>
+</template>`;
+
+let stack: E2EStack;
+let tmp: string;
+
+function near(actual: number[], expected: number[], tolerance = 40, what = "") {
+  const ok = expected.every((v, i) => Math.abs(actual[i]! - v) <= tolerance);
+  expect(ok, `${what} ${actual.slice(0, 3)} ≈ ${expected}`).toBe(true);
+}
+
+async function download(render: { video_url: string | null }, name: string): Promise<string> {
+  const file = path.join(tmp, name);
+  await fs.writeFile(file, new Uint8Array(await (await fetch(render.video_url!)).arrayBuffer()));
+  return file;
+}
+
+beforeAll(async () => {
+  tmp = await fs.mkdtemp(path.join(os.tmpdir(), "reelflare-media-"));
+  stack = await bootStack();
+});
+
+afterAll(async () => {
+  await stack?.dispose();
+  if (tmp) await fs.rm(tmp, { recursive: true, force: true });
+});
+
+describe("media and sub-compositions", () => {
+  it("shows each <video> clip's exact frame at every output frame (offset, rate, window)", async () => {
+    const project = zipSync({ "index.html": strToU8(VIDEOS), "counter.mp4": await counter() }, { level: 0 });
+    const render = await stack.client.renderZip(project, { fps: 10, quality: "high" });
+    expect(render.failure_message, stack.logs.slice(-30).join("\n")).toBeNull();
+    const file = await download(render, "videos.mp4");
+    expect((await probeVideo(file)).frameCount).toBe(25);
+
+    const left = await pixelEveryFrame(file, 80, 60);
+    const right = await pixelEveryFrame(file, 240, 60);
+    expect(left).toHaveLength(25);
+    // v1: 0.5 ≤ t < 1.5, source time (t − 0.5) + 0.3 → source frame k − 2.
+    // v2: from 1.5 s at rate 2 → source frame 2(k − 15); it runs to the end.
+    const expected = Array.from({ length: 25 }, (_, k) => ({
+      v1: k >= 5 && k < 15 ? k - 2 : null,
+      v2: k >= 15 ? 2 * (k - 15) : null,
+    }));
+    const seen = left.map((px, k) => ({ v1: counterFrame(px), v2: counterFrame(right[k]!) }));
+    expect(seen).toEqual(expected);
+    near(left[2]!, [0, 160, 0], 20, "the stage before v1:");
+  });
+
+  it("mixes <audio> and <video data-has-audio> with start, offset and volume, to the video's exact length", async () => {
+    const project = zipSync(
+      {
+        "index.html": strToU8(SOUND),
+        "tone.wav": await ffmpegFile("tone.wav", ["-f", "lavfi", "-i", sine(440, 0.5, 1)]),
+        "talk.mp4": await talkingVideo("talk.mp4", "blue", sine(880, 0.5, 3, 0.2)),
+        "loud.mp4": await talkingVideo("loud.mp4", "white", sine(1000, 0.9, 3)),
+      },
+      { level: 0 },
+    );
+    const render = await stack.client.renderZip(project, { fps: 10 });
+    expect(render.failure_message, stack.logs.slice(-30).join("\n")).toBeNull();
+    const file = await download(render, "sound.mp4");
+    const info = await probeVideo(file);
+    expect(info.frameCount).toBe(20);
+    const audio = await decodeAudio(file);
+    expect(audio.codec).toBe("aac");
+    expect(audio.channels).toBe(2);
+    expect(Math.abs(audio.duration - 2)).toBeLessThan(0.03); // trimmed: talk.mp4 runs past 2 s
+
+    const sineDb = 20 * Math.log10(0.5 / Math.SQRT2); // −9 dB: a full-volume source
+    expect(levelDb(audio, 0.05, 0.45)).toBeLessThan(-60); // nothing before 0.5 s (loud.mp4 is muted)
+    expect(levelDb(audio, 0.6, 1.15)).toBeCloseTo(sineDb - 6, 0); // tone.wav at volume 0.5
+    // From 1.2 s both: talk.mp4 started 0.2 s in, so its sound is there at once.
+    const both = 10 * Math.log10(10 ** ((sineDb - 6) / 10) + 10 ** (sineDb / 10));
+    expect(Math.abs(levelDb(audio, 1.22, 1.48) - both)).toBeLessThan(1);
+    expect(Math.abs(levelDb(audio, 1.55, 1.95) - sineDb)).toBeLessThan(1); // tone.wav has ended
+  });
+
+  it("pads a short sound with silence to the end of a webm (Opus)", async () => {
+    const project = zipSync({
+      "index.html": strToU8(SHORT_SOUND),
+      "tone.wav": await ffmpegFile("tone.wav", ["-f", "lavfi", "-i", sine(440, 0.5, 1)]),
+    });
+    const render = await stack.client.renderZip(project, { fps: 10, format: "webm", quality: "draft" });
+    expect(render.failure_message, stack.logs.slice(-30).join("\n")).toBeNull();
+    const file = await download(render, "short.webm");
+    expect((await probeVideo(file)).frameCount).toBe(10);
+    const audio = await decodeAudio(file);
+    expect(audio.codec).toBe("opus");
+    expect(Math.abs(audio.duration - 1)).toBeLessThan(0.03);
+    expect(Math.abs(levelDb(audio, 0.25, 0.45) - 20 * Math.log10(0.5 / Math.SQRT2))).toBeLessThan(1);
+    expect(levelDb(audio, 0.6, 0.95)).toBeLessThan(-50);
+  });
+
+  it("has no audio stream when nothing is audible", async () => {
+    const render = await stack.client.renderZip(zipSync({ "index.html": strToU8(HOST), "compositions/card.html": strToU8(CARD) }), {
+      fps: 20,
+    });
+    expect(render.failure_message, stack.logs.slice(-30).join("\n")).toBeNull();
+    const file = await download(render, "nested.mp4");
+    expect((await probeVideo(file)).hasAudio).toBe(false);
+
+    // …and mounts the sub-composition, its timeline and its clips placed at the host's start.
+    const at = (t: number, x = 240, y = 180) => pixelAt(file, t, x, y);
+    near(await at(0.5), [0, 160, 0]); // before 1 s: the host is not shown
+    near(await at(1.2), [255, 0, 0]); // card timeline at 0.2 s
+    near(await at(1.7), [0, 0, 255]); // card timeline at 0.7 s
+    near(await at(1.1, 40, 30), [255, 0, 0]); // the corner clip is not shown yet…
+    near(await at(1.35, 40, 30), [255, 255, 0]); // …it is 0.25–0.5 s into the card
+    near(await at(1.6, 40, 30), [0, 0, 255]); // …and gone after
+  });
+});
