@@ -100,7 +100,8 @@ export function mixFilter(tracks: AudioTrack[], firstAudioInput: number, duratio
     tracks.length === 1
       ? `${inputs}anull`
       : `${inputs}amix=inputs=${tracks.length}:duration=longest:dropout_transition=0:normalize=0`;
-  return [...chains, `${sum},apad,atrim=end=${s(duration)},asetpts=PTS-STARTPTS[aout]`].join(";");
+  // apad with no length breaks timestamps after amix (FFmpeg 5.1): pad to the whole duration.
+  return [...chains, `${sum},apad=whole_dur=${s(duration)},atrim=end=${s(duration)}[aout]`].join(";");
 }
 
 /** Input options for each source: a looping source repeats as long as it is read. */

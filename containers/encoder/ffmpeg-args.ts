@@ -144,6 +144,8 @@ export function concatArgs(spec: FinalizeSpec, listFile: string, output: string,
     ...head, ...video, ...sources,
     "-filter_complex", mixFilter(audio.tracks, 1, spec.frames / spec.fps),
     "-map", "0:v", "-map", "[aout]", "-c:v", "copy", ...audioCodecArgs(spec.format),
+    // A bound on the output whatever the graph does (a looping source never ends by itself).
+    "-t", String(spec.frames / spec.fps),
     ...muxerArgs(spec), "-y", output,
   ];
 }

@@ -5,7 +5,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { decodeFrames, makeTestFrames, pixelAt, probeVideo } from "../support/media.ts";
+import { decodeAudio, decodeFrames, levelDb, makeTestFrames, pixelAt, probeVideo } from "../support/media.ts";
 
 const run = promisify(execFile);
 
@@ -283,6 +283,65 @@ describe("encoder server", () => {
       expect(res.status).toBe(404);
       expect((await errorOf(res)).code).toBe("not_found");
     }
+  });
+
+  it("mixes audio sources into the join: rate, loop, fades, silent sources skipped, exact length", async () => {
+    const seg = await segment({ frames: 30 }, await makeTestFrames(30, 320, 180, "jpeg"));
+    const run = (args: string[]) => promisify(execFile)("ffmpeg", ["-v", "error", ...args]);
+    // A 0.5 s source at amplitude 0.5 (RMS −9 dB), and a file with no audio stream at all.
+    const tone = path.join(tmp, "tone.wav");
+    await run(["-f", "lavfi", "-i", "aevalsrc='0.5*sin(2*PI*440*t)':s=44100:d=0.5", "-y", tone]);
+    const mute = path.join(tmp, "mute.mkv");
+    await run(["-f", "lavfi", "-i", "color=c=red:s=64x64:r=10:d=1", "-c:v", "libx264", "-y", mute]);
+    const track = { mediaStart: 0, volume: 1, loop: false, fadeIn: 0, fadeOut: 0 };
+    const mix = [
+      // 0.0–0.2 s: the tone at double speed (0.4 s of source in 0.2 s).
+      { ...track, source: 0, start: 0, end: 0.2, rate: 2 },
+      // 0.3–1.0 s: the tone looped (it is only 0.5 s long: it restarts at 0.8 s), fading out.
+      { ...track, source: 0, start: 0.3, end: 1, rate: 1, loop: true, fadeOut: 0.1 },
+      { ...track, source: 1, start: 0, end: 1, rate: 1 },
+    ];
+    const res = await fetch(finalizeUrl({ frames: 30, segments: 1 }), {
+      method: "POST",
+      body: framed([seg, await fs.readFile(tone), await fs.readFile(mute)]),
+      headers: { "x-audio-mix": encodeURIComponent(JSON.stringify(mix)) },
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(res.headers.get("x-audio-tracks")).toBe("2");
+    expect(res.headers.get("x-audio-silent-sources")).toBe("1");
+    const file = await save("mixed.mp4", res);
+    const audio = await decodeAudio(file);
+    expect(audio.codec).toBe("aac");
+    expect(Math.abs(audio.duration - 1)).toBeLessThan(0.03);
+    const full = 20 * Math.log10(0.5 / Math.SQRT2);
+    expect(Math.abs(levelDb(audio, 0.02, 0.18) - full)).toBeLessThan(1);
+    expect(levelDb(audio, 0.22, 0.28)).toBeLessThan(-60); // the fast tone ended at 0.2 s
+    expect(Math.abs(levelDb(audio, 0.35, 0.75) - full)).toBeLessThan(1);
+    expect(Math.abs(levelDb(audio, 0.82, 0.88) - full)).toBeLessThan(1); // looped past the source's end
+    expect(levelDb(audio, 0.96, 1)).toBeLessThan(full - 10); // faded out
+    await expectTempDirsGone();
+  });
+
+  it("refuses an unreadable audio mix with 400 invalid_audio_mix", async () => {
+    const seg = await segment({ frames: 4 }, await makeTestFrames(4, 320, 180, "jpeg"));
+    const good = { source: 0, start: 0, end: 1, mediaStart: 0, rate: 1, volume: 1, loop: false, fadeIn: 0, fadeOut: 0 };
+    for (const [mix, words] of [
+      ["{not json", /not URI-encoded JSON/],
+      [encodeURIComponent(JSON.stringify([{ ...good, source: 3 }])), /track 0: source/],
+      [encodeURIComponent(JSON.stringify([{ ...good, rate: 50 }])), /track 0: rate/],
+      [encodeURIComponent(JSON.stringify([{ ...good, end: 0 }])), /end must come after start/],
+    ] as const) {
+      const res = await fetch(finalizeUrl({ frames: 4, segments: 1 }), {
+        method: "POST",
+        body: framed([seg, Buffer.from("RIFF")]),
+        headers: { "x-audio-mix": mix },
+      });
+      expect(res.status).toBe(400);
+      const error = await errorOf(res);
+      expect(error.code).toBe("invalid_audio_mix");
+      expect(error.message).toMatch(words);
+    }
+    await expectTempDirsGone();
   });
 
   it("reports frame-count mismatches with 422", async () => {
