@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { zipSync, strToU8 } from "fflate";
 import { bootStack } from "./local-stack.ts";
-import { framePsnr, probeVideo } from "../support/media.ts";
+import { decodeFrames, framePsnr, pixelAt, probeVideo } from "../support/media.ts";
 
 // 3 s at 10 fps: a box crosses the frame and the frame number is written on every frame,
 // so any frame out of place differs visibly from its twin.
@@ -26,6 +26,22 @@ const MOVING = `<!doctype html><html><head><style>
   window.__timelines = { moving: { duration: () => 3, pause() {}, seek(t) { n.textContent = String(Math.round(t * 10)); } } };
 </script></body></html>`;
 
+// Randomness drawn at load (a band's colour, a bar's width): every chunk's browser must draw
+// the same numbers, or the picture would jump at each seam.
+const RANDOM = `<!doctype html><html><head><style>
+  html, body { margin: 0; } #root { position: relative; width: 320px; height: 180px; background: #000; }
+  #band { position: absolute; left: 0; top: 0; width: 320px; height: 60px; }
+  #bar { position: absolute; left: 0; top: 100px; height: 40px; background: #fff; }
+</style></head><body>
+<div id="root" data-composition-id="random" data-width="320" data-height="180" data-duration="3" data-no-timeline>
+  <div id="band"></div><div id="bar"></div>
+</div>
+<script>
+  const c = () => Math.floor(Math.random() * 256);
+  document.getElementById("band").style.background = \`rgb(\${c()}, \${c()}, \${c()})\`;
+  document.getElementById("bar").style.width = \`\${20 + Math.floor(Math.random() * 280)}px\`;
+</script></body></html>`;
+
 let tmp: string;
 const outputs: Record<string, string> = {};
 const chunkLogs: Record<string, string[]> = {};
@@ -41,6 +57,12 @@ async function renderWith(label: string, vars: Record<string, string> | undefine
     await fs.writeFile(file, new Uint8Array(await (await fetch(render.video_url!)).arrayBuffer()));
     outputs[label] = file;
     chunkLogs[label] = stack.logs.filter((l) => l.includes("[chunk-timing]"));
+    if (label === "three") {
+      const random = await stack.client.renderZip(zipSync({ "index.html": strToU8(RANDOM) }), { fps: 10 });
+      expect(random.failure_message).toBeNull();
+      outputs.random = path.join(tmp, "random.mp4");
+      await fs.writeFile(outputs.random, new Uint8Array(await (await fetch(random.video_url!)).arrayBuffer()));
+    }
   } finally {
     await stack.dispose();
   }
@@ -76,5 +98,20 @@ describe("chunked rendering", () => {
     // Identical content re-encoded with different keyframes: well above 35 dB. A frame that
     // is missing, doubled or black would put the box and the number elsewhere: far below.
     for (const [i, value] of psnr.entries()) expect(value, `frame ${i}`).toBeGreaterThan(35);
+  });
+
+  it("seeds Math.random per render: all three chunks draw the same numbers", async () => {
+    const frames = await decodeFrames(outputs.random!);
+    expect(frames).toHaveLength(30);
+    // Frames 5, 15 and 25 come from different browsers; each is one flat picture.
+    const [a, b, c] = [frames[5]!, frames[15]!, frames[25]!];
+    for (const other of [b, c]) {
+      for (let ch = 0; ch < 3; ch++) expect(Math.abs(other.mean[ch]! - a.mean[ch]!)).toBeLessThan(1);
+    }
+    const band = await pixelAt(outputs.random!, 0.5, 160, 30);
+    for (const t of [1.5, 2.5]) {
+      const other = await pixelAt(outputs.random!, t, 160, 30);
+      for (let ch = 0; ch < 3; ch++) expect(Math.abs(other[ch]! - band[ch]!)).toBeLessThan(4);
+    }
   });
 });

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { zipSync, strToU8 } from "fflate";
 import { bootStack, type E2EStack } from "./local-stack.ts";
 import { pixelAt, probeVideo } from "../support/media.ts";
@@ -81,6 +83,40 @@ const CLIPS = `<!doctype html><html><head><style>
   </div>
 </body></html>`;
 
+// Every clock and animation system follows the frame's time, 320×240, 2 s:
+// a real GSAP tween moves #g right 100 px/s; a Web Animation fades #w from red to blue;
+// a requestAnimationFrame loop paints #r by its timestamp and #d by Date.now(), yellow → green
+// at 1 s; #img is a large image that must be decoded before the very first frame.
+const CLOCKS = `<!doctype html><html><head><style>
+  html, body { margin: 0; }
+  #root { position: relative; width: 320px; height: 240px; background: rgb(0, 0, 0); }
+  #root > div, #img { position: absolute; height: 40px; }
+  #g { left: 0; top: 0; width: 40px; background: rgb(255, 255, 255); }
+  #w { left: 0; top: 50px; width: 320px; }
+  #r { left: 0; top: 100px; width: 320px; }
+  #d { left: 0; top: 150px; width: 320px; }
+  #img { left: 0; top: 200px; width: 320px; }
+</style><script src="gsap.min.js"></script></head><body>
+  <div id="root" data-composition-id="clocks" data-width="320" data-height="240">
+    <div id="g"></div><div id="w"></div><div id="r"></div><div id="d"></div><img id="img" src="big.png">
+  </div>
+  <script>
+    const tl = gsap.timeline({ paused: true });
+    tl.to("#g", { x: 200, duration: 2, ease: "none" });
+    window.__timelines = { clocks: tl };
+    document.getElementById("w").animate(
+      [{ background: "rgb(255, 0, 0)" }, { background: "rgb(0, 0, 255)" }],
+      { duration: 2000, fill: "both" },
+    );
+    const r = document.getElementById("r"), d = document.getElementById("d"), born = Date.now();
+    requestAnimationFrame(function paint(ts) {
+      r.style.background = ts < 1000 ? "rgb(255, 255, 0)" : "rgb(0, 160, 0)";
+      d.style.background = Date.now() - born < 1000 ? "rgb(255, 255, 0)" : "rgb(0, 160, 0)";
+      requestAnimationFrame(paint);
+    });
+  </script>
+</body></html>`;
+
 const THROWS = `<!doctype html><html><body>
   <div data-composition-id="x" data-width="320" data-height="240" data-duration="1"></div>
   <script>throw new Error("kaboom from the composition");</script>
@@ -97,6 +133,8 @@ function near(actual: number[], expected: number[], tolerance = 40) {
     true,
   );
 }
+
+const run = promisify(execFile);
 
 let stack: E2EStack;
 let tmp: string;
@@ -232,6 +270,31 @@ describe("a render through the local stack", () => {
     near(await at(0.85), [0, 0, 255]); // b = a's end + 0.2
     near(await at(1.1), [255, 255, 0]); // c = b's end
     near(await at(1.35), [0, 160, 0]); // after c
+  });
+
+  it("drives GSAP, Web Animations, requestAnimationFrame and Date by the frame's time; images are ready at frame 0", async () => {
+    const big = path.join(tmp, "big.png");
+    await run("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "color=c=0xff00ff:s=3000x3000", "-frames:v", "1", "-y", big]);
+    const project = zipSync({
+      "index.html": strToU8(CLOCKS),
+      "gsap.min.js": new Uint8Array(await fs.readFile(path.resolve("node_modules/gsap/dist/gsap.min.js"))),
+      "big.png": new Uint8Array(await fs.readFile(big)),
+    });
+    const render = await stack.client.renderZip(project, { fps: 10 });
+    expect(render.failure_message, stack.logs.slice(-30).join("\n")).toBeNull();
+    expect(render).toMatchObject({ duration: 2, frame_count: 20 }); // the GSAP timeline's length
+    const file = await download(render, "clocks.mp4");
+    near(await pixelAt(file, 0, 160, 220), [255, 0, 255]); // the image, already at frame 0
+    for (const [t, inside, outside] of [[0.5, 70, 120], [1, 120, 60], [1.5, 170, 120]] as const) {
+      near(await pixelAt(file, t, inside, 20), [255, 255, 255]); // #g spans [100t, 100t + 40)
+      near(await pixelAt(file, t, outside, 20), [0, 0, 0]);
+    }
+    near(await pixelAt(file, 0.5, 160, 70), [191, 0, 64], 25); // a quarter of the way
+    near(await pixelAt(file, 1.5, 160, 70), [64, 0, 191], 25);
+    for (const y of [120, 170]) {
+      near(await pixelAt(file, 0.5, 160, y), [255, 255, 0]);
+      near(await pixelAt(file, 1.5, 160, y), [0, 160, 0]);
+    }
   });
 
   it("fails quickly, saying why, when the composition throws", async () => {
