@@ -4,6 +4,9 @@
 //   - encode alone: the encoder server on the same frames (N segments in parallel);
 //   - the HyperFrames CLI's own local render of the same project, on the same Chromium.
 // It prints figures and ratios; it asserts nothing. BENCH_SECONDS, BENCH_CHUNKS tune it.
+// Besides wall times it reads the machine's busy CPU time (/proc/stat) in each phase: capture
+// and encode both want every core, so on a small machine their sum, spread over the cores,
+// is a floor under any pipeline that does both — printed as "CPU floor".
 import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
 import http from "node:http";
@@ -62,6 +65,26 @@ interface Row {
   captureOnlyMs: number;
   encodeOnlyMs: number;
   captureMsPerFrame: number;
+  /** Busy core-seconds of the whole machine during each phase. */
+  renderCpu: number;
+  captureCpu: number;
+  encodeCpu: number;
+}
+
+/** Busy core-seconds since boot, all cores together (Linux /proc/stat, in USER_HZ = 1/100 s). */
+async function busyCoreSeconds(): Promise<number> {
+  const fields = (await fs.readFile("/proc/stat", "utf8")).split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = fields as number[];
+  void idle;
+  void iowait;
+  return (user! + nice! + system! + irq! + softirq! + (steal ?? 0)) / 100;
+}
+
+/** Runs `fn` and also returns the machine's busy core-seconds while it ran. */
+async function withCpu<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const before = await busyCoreSeconds();
+  const value = await fn();
+  return [value, (await busyCoreSeconds()) - before];
 }
 const rows: Row[] = [];
 let lastVideo = "";
@@ -151,15 +174,20 @@ try {
       const client = new ApiClient(stack);
       const { asset_id } = await client.uploadZip(zip);
       const t0 = performance.now();
-      const { render_id } = await client.createRender({ project: { type: "asset_id", asset_id }, fps: FPS, quality: "standard" });
-      const render = await client.waitForRender(render_id);
+      const [render, renderCpu] = await withCpu(async () => {
+        const { render_id } = await client.createRender({ project: { type: "asset_id", asset_id }, fps: FPS, quality: "standard" });
+        return client.waitForRender(render_id);
+      });
       const wallMs = performance.now() - t0;
       if (render.status !== "completed") throw new Error(`render failed: ${render.failure_message}`);
       lastVideo = path.join(work, `out-${chunks}.mp4`);
       await fs.writeFile(lastVideo, new Uint8Array(await (await fetch(render.video_url!)).arrayBuffer()));
-      const encodeOnlyMs = await encodeOnly(chunks, "http://127.0.0.1:8898", lastVideo);
-      const capture = await captureOnly(chunks, fileOrigin);
-      rows.push({ chunks, wallMs, captureOnlyMs: capture.ms, encodeOnlyMs, captureMsPerFrame: capture.perFrame });
+      const [encodeOnlyMs, encodeCpu] = await withCpu(() => encodeOnly(chunks, "http://127.0.0.1:8898", lastVideo));
+      const [capture, captureCpu] = await withCpu(() => captureOnly(chunks, fileOrigin));
+      rows.push({
+        chunks, wallMs, captureOnlyMs: capture.ms, encodeOnlyMs, captureMsPerFrame: capture.perFrame,
+        renderCpu, captureCpu, encodeCpu,
+      });
       for (const line of logs.filter((l) => l.includes("[chunk-timing]"))) console.log(`  ${chunks} chunk(s): ${line.replace(/^.*\[chunk-timing\] \{[^}]*\} /, "")}`);
     } finally {
       await stack.stop();
@@ -192,6 +220,22 @@ try {
       "encode frames/s": Number((FRAMES / (r.encodeOnlyMs / 1000)).toFixed(1)),
       "wall / max(capture, encode)": Number((r.wallMs / Math.max(r.captureOnlyMs, r.encodeOnlyMs)).toFixed(2)),
     })),
+  );
+  const cores = os.cpus().length;
+  console.log(`\nCPU (busy core-seconds of the whole machine; ${cores} cores):`);
+  console.table(
+    rows.map((r) => {
+      const floorS = Math.max((r.captureCpu + r.encodeCpu) / cores, r.captureOnlyMs / 1000, r.encodeOnlyMs / 1000);
+      return {
+        chunks: r.chunks,
+        "render CPU s": Number(r.renderCpu.toFixed(1)),
+        "capture-only CPU s": Number(r.captureCpu.toFixed(1)),
+        "encode-only CPU s": Number(r.encodeCpu.toFixed(1)),
+        "floor s = max(limits, (capture+encode CPU)/cores)": Number(floorS.toFixed(2)),
+        "wall / floor": Number((r.wallMs / 1000 / floorS).toFixed(2)),
+        "render CPU / (capture+encode CPU)": Number((r.renderCpu / (r.captureCpu + r.encodeCpu)).toFixed(2)),
+      };
+    }),
   );
   console.log(
     hfCode === 0

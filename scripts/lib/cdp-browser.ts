@@ -16,6 +16,9 @@ const FLAGS = [
   "--no-first-run",
   "--disable-dev-shm-usage",
   "--disable-quic",
+  // As in the Miniflare shim (scripts/setup/system.sh): screenshots need not wait for vsync.
+  "--disable-frame-rate-limit",
+  "--disable-gpu-vsync",
   "--hide-scrollbars",
   "--mute-audio",
   "--remote-debugging-port=0",
@@ -36,9 +39,10 @@ export class CdpPage {
     this.profile = profile;
   }
 
-  static async launch(): Promise<CdpPage> {
+  static async launch(extraFlags: string[] = []): Promise<CdpPage> {
     const profile = await fs.mkdtemp(path.join(os.tmpdir(), "reelflare-cdp-"));
-    const child = spawn(CHROMIUM, [...FLAGS, `--user-data-dir=${profile}`, "about:blank"], { stdio: ["ignore", "ignore", "pipe"] });
+    const args = [...FLAGS, ...extraFlags, `--user-data-dir=${profile}`, "about:blank"];
+    const child = spawn(CHROMIUM, args, { stdio: ["ignore", "ignore", "pipe"] });
     const wsUrl = await new Promise<string>((resolve, reject) => {
       let err = "";
       child.stderr!.on("data", (d: Buffer) => {

@@ -29,6 +29,12 @@ export async function r2ObjectResponse(
     // onlyIf failed: If-None-Match matched (304) or a precondition failed (412).
     return new Response(null, { status: headers.has("if-none-match") ? 304 : 412, headers: out });
   }
+  // A range that starts past the end (R2 itself may answer it with the whole object).
+  const start = /^bytes=(\d+)-\d*$/.exec(headers.get("range") ?? "")?.[1];
+  if (start !== undefined && Number(start) >= object.size) {
+    await object.body.cancel();
+    return new Response(null, { status: 416, headers: { "content-range": `bytes */${object.size}` } });
+  }
   const body = request.method === "HEAD" ? null : object.body;
   const range = object.range as { offset?: number; length?: number; suffix?: number } | undefined;
   if (headers.has("range") && range) {
