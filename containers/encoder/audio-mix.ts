@@ -73,21 +73,43 @@ function tempoFilters(rate: number): string[] {
 
 const s = (v: number) => v.toFixed(6);
 
+/** What the encoder knows of a source file (ffprobe), null when it could not tell. */
+export interface SourceFacts {
+  duration: number | null;
+}
+
+const RATE = 48_000;
+
 /**
  * The filter graph: input 0 is the video; track k's source is input `firstAudioInput + source`.
  * Each track: cut its source window, change tempo, volume, fades, delay to its start; then
  * everything is summed without normalisation (a lone track keeps its level) and padded/cut
- * to `duration`.
+ * to `duration`. A looping track wraps back to its offset (`mediaStart`), not to the file's
+ * start, as a looping element does in the page.
  */
-export function mixFilter(tracks: AudioTrack[], firstAudioInput: number, duration: number): string {
+export function mixFilter(tracks: AudioTrack[], firstAudioInput: number, duration: number, sources: SourceFacts[]): string {
   const chains = tracks.map((t, i) => {
     const length = t.end - t.start; // composition seconds
+    const sourceSeconds = length * t.rate;
+    const loopLength = (sources[t.source]?.duration ?? 0) - t.mediaStart;
+    const window =
+      t.loop && loopLength > 0 && sourceSeconds > loopLength
+        ? [
+            `atrim=start=${s(t.mediaStart)}`,
+            "asetpts=PTS-STARTPTS",
+            `aformat=sample_rates=${RATE}:channel_layouts=stereo`,
+            `aloop=loop=-1:size=${Math.ceil(loopLength * RATE)}`,
+            `atrim=end=${s(sourceSeconds)}`,
+            "asetpts=PTS-STARTPTS",
+          ]
+        : [
+            `atrim=start=${s(t.mediaStart)}:end=${s(t.mediaStart + sourceSeconds)}`,
+            "asetpts=PTS-STARTPTS",
+            `aformat=sample_rates=${RATE}:channel_layouts=stereo`,
+          ];
     const steps = [
-      // Looping sources are fed with -stream_loop; either way only the window is kept.
-      `atrim=start=${s(t.mediaStart)}:end=${s(t.mediaStart + length * t.rate)}`,
-      "asetpts=PTS-STARTPTS",
+      ...window,
       ...tempoFilters(t.rate),
-      "aformat=sample_rates=48000:channel_layouts=stereo",
       `volume=${s(t.volume)}`,
       ...(t.fadeIn > 0 ? [`afade=t=in:st=0:d=${s(t.fadeIn)}`] : []),
       ...(t.fadeOut > 0 ? [`afade=t=out:st=${s(Math.max(0, length - t.fadeOut))}:d=${s(t.fadeOut)}`] : []),
@@ -102,11 +124,6 @@ export function mixFilter(tracks: AudioTrack[], firstAudioInput: number, duratio
       : `${inputs}amix=inputs=${tracks.length}:duration=longest:dropout_transition=0:normalize=0`;
   // apad with no length breaks timestamps after amix (FFmpeg 5.1): pad to the whole duration.
   return [...chains, `${sum},apad=whole_dur=${s(duration)},atrim=end=${s(duration)}[aout]`].join(";");
-}
-
-/** Input options for each source: a looping source repeats as long as it is read. */
-export function sourceInputArgs(file: string, loops: boolean): string[] {
-  return [...(loops ? ["-stream_loop", "-1"] : []), "-i", file];
 }
 
 export function audioCodecArgs(format: Format): string[] {

@@ -1,5 +1,5 @@
 // FFmpeg argument lists for each output format and quality (the reference renderer's table).
-import { audioCodecArgs, mixFilter, sourceInputArgs, type AudioTrack } from "./audio-mix.ts";
+import { audioCodecArgs, mixFilter, type AudioTrack, type SourceFacts } from "./audio-mix.ts";
 export type Format = "mp4" | "webm" | "mov";
 export type Quality = "draft" | "standard" | "high";
 export type InputKind = "jpeg" | "png";
@@ -124,6 +124,7 @@ function muxerArgs(spec: FinalizeSpec): string[] {
 /** The audio sources and how they are mixed (see audio-mix.ts). */
 export interface FinalizeAudio {
   files: string[];
+  facts: SourceFacts[];
   tracks: AudioTrack[];
 }
 
@@ -137,14 +138,12 @@ export function concatArgs(spec: FinalizeSpec, listFile: string, output: string,
   if (!audio?.tracks.length) {
     return [...head, ...video, "-map", "0:v", "-c", "copy", ...muxerArgs(spec), "-y", output];
   }
-  const sources = audio.files.flatMap((file, i) =>
-    sourceInputArgs(file, audio.tracks.some((t) => t.source === i && t.loop)),
-  );
+  const sources = audio.files.flatMap((file) => ["-i", file]);
   return [
     ...head, ...video, ...sources,
-    "-filter_complex", mixFilter(audio.tracks, 1, spec.frames / spec.fps),
+    "-filter_complex", mixFilter(audio.tracks, 1, spec.frames / spec.fps, audio.facts),
     "-map", "0:v", "-map", "[aout]", "-c:v", "copy", ...audioCodecArgs(spec.format),
-    // A bound on the output whatever the graph does (a looping source never ends by itself).
+    // A bound on the output whatever the graph does (a looping track never ends by itself).
     "-t", String(spec.frames / spec.fps),
     ...muxerArgs(spec), "-y", output,
   ];

@@ -77,12 +77,16 @@ export async function probe(file: string): Promise<MediaFacts> {
   return { frames: Number(json.streams?.[0]?.nb_read_packets ?? 0), duration: Number(json.format?.duration ?? 0) };
 }
 
-/** Whether a file has an audio stream FFmpeg can read (false for anything unreadable). */
-export async function hasAudioStream(file: string): Promise<boolean> {
+/** Whether a file has an audio stream FFmpeg can read (false for anything unreadable), and its length. */
+export async function audioFacts(file: string): Promise<{ hasAudio: boolean; duration: number | null }> {
   try {
-    const text = await output("ffprobe", ["-v", "error", "-select_streams", "a", "-show_entries", "stream=index", "-of", "csv=p=0", file]);
-    return text.trim().length > 0;
+    const text = await output("ffprobe", [
+      "-v", "error", "-select_streams", "a", "-show_entries", "stream=index:format=duration", "-of", "json", file,
+    ]);
+    const json = JSON.parse(text) as { streams?: unknown[]; format?: { duration?: string } };
+    const duration = Number(json.format?.duration);
+    return { hasAudio: (json.streams?.length ?? 0) > 0, duration: Number.isFinite(duration) && duration > 0 ? duration : null };
   } catch {
-    return false;
+    return { hasAudio: false, duration: null };
   }
 }

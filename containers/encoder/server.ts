@@ -23,10 +23,11 @@ import {
   QUALITIES,
   SEGMENT_CONTENT_TYPE,
   SEGMENT_EXTENSION,
+  type FinalizeAudio,
   type FinalizeSpec,
   type SegmentSpec,
 } from "./ffmpeg-args.ts";
-import { FfmpegError, hasAudioStream, killAll, output, probe, start, type Running } from "./process.ts";
+import { audioFacts, FfmpegError, killAll, output, probe, start, type Running } from "./process.ts";
 import { AudioMixError, parseAudioTracks, type AudioTrack } from "./audio-mix.ts";
 
 class HttpError extends Error {
@@ -217,7 +218,7 @@ async function joinSegments(
   dir: string,
   files: string[],
   spec: FinalizeSpec,
-  audio: { files: string[]; tracks: AudioTrack[] },
+  audio: FinalizeAudio,
 ) {
   const list = path.join(dir, "list.txt");
   // Relative names: the concat demuxer resolves them against the list file's directory.
@@ -251,11 +252,11 @@ async function finalize(req: http.IncomingMessage, res: http.ServerResponse, q: 
       throw err;
     }
     // A source with no audio stream (a silent video, a broken file) has nothing to mix.
-    const silent = new Set<number>();
-    for (const [i, file] of sources.entries()) if (!(await hasAudioStream(file))) silent.add(i);
+    const sourceFacts = await Promise.all(sources.map(audioFacts));
+    const silent = new Set(sourceFacts.flatMap((f, i) => (f.hasAudio ? [] : [i])));
     tracks = tracks.filter((t) => !silent.has(t.source));
     assertConnected(res);
-    const video = await joinSegments(res, dir, files, spec, { files: sources, tracks });
+    const video = await joinSegments(res, dir, files, spec, { files: sources, facts: sourceFacts, tracks });
     assertConnected(res);
     const facts = await probe(video);
     if (facts.frames !== spec.frames) {

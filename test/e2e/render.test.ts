@@ -86,7 +86,8 @@ const CLIPS = `<!doctype html><html><head><style>
 // Every clock and animation system follows the frame's time, 320×240, 2 s:
 // a real GSAP tween moves #g right 100 px/s; a Web Animation fades #w from red to blue;
 // a requestAnimationFrame loop paints #r by its timestamp and #d by Date.now(), yellow → green
-// at 1 s; #img is a large image that must be decoded before the very first frame.
+// at 1 s; #img is a large image that must be decoded before the very first frame, and #font a
+// box sized by a web font of the project (monospace "iiii": 96 px wide; in the fallback ~45 px).
 const CLOCKS = `<!doctype html><html><head><style>
   html, body { margin: 0; }
   #root { position: relative; width: 320px; height: 240px; background: rgb(0, 0, 0); }
@@ -95,10 +96,12 @@ const CLOCKS = `<!doctype html><html><head><style>
   #w { left: 0; top: 50px; width: 320px; }
   #r { left: 0; top: 100px; width: 320px; }
   #d { left: 0; top: 150px; width: 320px; }
-  #img { left: 0; top: 200px; width: 320px; }
+  #img { left: 0; top: 200px; width: 100px; }
+  @font-face { font-family: Probe; src: url(probe.ttf); }
+  #font { left: 110px; top: 200px; font: 40px Probe; color: rgb(255, 0, 0); background: rgb(255, 0, 0); }
 </style><script src="gsap.min.js"></script></head><body>
   <div id="root" data-composition-id="clocks" data-width="320" data-height="240">
-    <div id="g"></div><div id="w"></div><div id="r"></div><div id="d"></div><img id="img" src="big.png">
+    <div id="g"></div><div id="w"></div><div id="r"></div><div id="d"></div><img id="img" src="big.png"><div id="font">iiii</div>
   </div>
   <script>
     const tl = gsap.timeline({ paused: true });
@@ -272,19 +275,23 @@ describe("a render through the local stack", () => {
     near(await at(1.35), [0, 160, 0]); // after c
   });
 
-  it("drives GSAP, Web Animations, requestAnimationFrame and Date by the frame's time; images are ready at frame 0", async () => {
+  it("drives GSAP, Web Animations, requestAnimationFrame and Date by the frame's time; images and fonts are ready at frame 0", async () => {
     const big = path.join(tmp, "big.png");
     await run("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "color=c=0xff00ff:s=3000x3000", "-frames:v", "1", "-y", big]);
     const project = zipSync({
       "index.html": strToU8(CLOCKS),
       "gsap.min.js": new Uint8Array(await fs.readFile(path.resolve("node_modules/gsap/dist/gsap.min.js"))),
       "big.png": new Uint8Array(await fs.readFile(big)),
+      // DejaVu Sans Mono comes with Chromium's fontconfig on Debian.
+      "probe.ttf": new Uint8Array(await fs.readFile("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf")),
     });
     const render = await stack.client.renderZip(project, { fps: 10 });
     expect(render.failure_message, stack.logs.slice(-30).join("\n")).toBeNull();
     expect(render).toMatchObject({ duration: 2, frame_count: 20 }); // the GSAP timeline's length
     const file = await download(render, "clocks.mp4");
-    near(await pixelAt(file, 0, 160, 220), [255, 0, 255]); // the image, already at frame 0
+    near(await pixelAt(file, 0, 50, 220), [255, 0, 255]); // the image, already at frame 0
+    near(await pixelAt(file, 0, 195, 220), [255, 0, 0]); // the web font, already at frame 0
+    near(await pixelAt(file, 0, 215, 220), [0, 0, 0]);
     for (const [t, inside, outside] of [[0.5, 70, 120], [1, 120, 60], [1.5, 170, 120]] as const) {
       near(await pixelAt(file, t, inside, 20), [255, 255, 255]); // #g spans [100t, 100t + 40)
       near(await pixelAt(file, t, outside, 20), [0, 0, 0]);

@@ -291,24 +291,27 @@ describe("encoder server", () => {
     // A 0.5 s source at amplitude 0.5 (RMS −9 dB), and a file with no audio stream at all.
     const tone = path.join(tmp, "tone.wav");
     await run(["-f", "lavfi", "-i", "aevalsrc='0.5*sin(2*PI*440*t)':s=44100:d=0.5", "-y", tone]);
+    // 0.25 s of silence, then 0.25 s of the tone: looped from 0.25 s in, it never falls silent.
+    const half = path.join(tmp, "half.wav");
+    await run(["-f", "lavfi", "-i", "aevalsrc='if(gte(t,0.25),0.5*sin(2*PI*440*t),0)':s=44100:d=0.5", "-y", half]);
     const mute = path.join(tmp, "mute.mkv");
     await run(["-f", "lavfi", "-i", "color=c=red:s=64x64:r=10:d=1", "-c:v", "libx264", "-y", mute]);
     const track = { mediaStart: 0, volume: 1, loop: false, fadeIn: 0, fadeOut: 0 };
     const mix = [
       // 0.0–0.2 s: the tone at double speed (0.4 s of source in 0.2 s).
       { ...track, source: 0, start: 0, end: 0.2, rate: 2 },
-      // 0.3–1.0 s: the tone looped (it is only 0.5 s long: it restarts at 0.8 s), fading out.
-      { ...track, source: 0, start: 0.3, end: 1, rate: 1, loop: true, fadeOut: 0.1 },
-      { ...track, source: 1, start: 0, end: 1, rate: 1 },
+      // 0.3–1.0 s: half.wav looped from its offset (0.25 s in), fading out.
+      { ...track, source: 1, start: 0.3, end: 1, rate: 1, mediaStart: 0.25, loop: true, fadeOut: 0.1 },
+      { ...track, source: 2, start: 0, end: 1, rate: 1 },
     ];
     const res = await fetch(finalizeUrl({ frames: 30, segments: 1 }), {
       method: "POST",
-      body: framed([seg, await fs.readFile(tone), await fs.readFile(mute)]),
+      body: framed([seg, await fs.readFile(tone), await fs.readFile(half), await fs.readFile(mute)]),
       headers: { "x-audio-mix": encodeURIComponent(JSON.stringify(mix)) },
     });
     expect(res.status, await res.clone().text()).toBe(200);
     expect(res.headers.get("x-audio-tracks")).toBe("2");
-    expect(res.headers.get("x-audio-silent-sources")).toBe("1");
+    expect(res.headers.get("x-audio-silent-sources")).toBe("2");
     const file = await save("mixed.mp4", res);
     const audio = await decodeAudio(file);
     expect(audio.codec).toBe("aac");
@@ -316,8 +319,10 @@ describe("encoder server", () => {
     const full = 20 * Math.log10(0.5 / Math.SQRT2);
     expect(Math.abs(levelDb(audio, 0.02, 0.18) - full)).toBeLessThan(1);
     expect(levelDb(audio, 0.22, 0.28)).toBeLessThan(-60); // the fast tone ended at 0.2 s
-    expect(Math.abs(levelDb(audio, 0.35, 0.75) - full)).toBeLessThan(1);
-    expect(Math.abs(levelDb(audio, 0.82, 0.88) - full)).toBeLessThan(1); // looped past the source's end
+    // Wrapped back to 0.25 s in (not to the file's silent start) at 0.55 s and 0.8 s.
+    for (const [from, to] of [[0.32, 0.53], [0.57, 0.78], [0.82, 0.88]] as const) {
+      expect(Math.abs(levelDb(audio, from, to) - full), `${from}–${to} s`).toBeLessThan(1);
+    }
     expect(levelDb(audio, 0.96, 1)).toBeLessThan(full - 10); // faded out
     await expectTempDirsGone();
   });
