@@ -8,7 +8,8 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { zipSync, strToU8 } from "fflate";
 import { bootStack, type E2EStack } from "./local-stack.ts";
-import { decodeAudio, levelDb, pixelAt, pixelEveryFrame, probeVideo } from "../support/media.ts";
+import { createRequire } from "node:module";
+import { decodeAudio, framePsnr, levelDb, pixelAt, pixelEveryFrame, probeVideo } from "../support/media.ts";
 
 const run = promisify(execFile);
 
@@ -100,6 +101,23 @@ const CARD = `<template id="card-template">
   </div>
 </template>`;
 
+const CLI = path.join(path.dirname(createRequire(import.meta.url).resolve("hyperframes/package.json")), "bin/hyperframes.mjs");
+
+/** The HyperFrames reference renderer's own local render of a project (same Chromium, same FFmpeg). */
+async function referenceRender(name: string, files: Record<string, Uint8Array>, fps: number): Promise<string> {
+  const dir = path.join(tmp, `reference-${name}`);
+  for (const [file, bytes] of Object.entries(files)) {
+    await fs.mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+    await fs.writeFile(path.join(dir, file), bytes);
+  }
+  const out = path.join(tmp, `reference-${name}.mp4`);
+  await run(process.execPath, [CLI, "render", dir, "-o", out, "--fps", String(fps), "--quality", "high", "--no-browser-gpu", "--quiet"], {
+    env: { ...process.env, HYPERFRAMES_BROWSER_PATH: "/usr/bin/chromium", HYPERFRAMES_NO_TELEMETRY: "1", HOME: tmp },
+    timeout: 120_000,
+  });
+  return out;
+}
+
 let stack: E2EStack;
 let tmp: string;
 
@@ -125,6 +143,32 @@ afterAll(async () => {
 });
 
 describe("media and sub-compositions", () => {
+  it("render frame for frame as the HyperFrames reference renderer does (videos, sub-compositions)", async () => {
+    const projects = {
+      videos: { "index.html": strToU8(VIDEOS), "counter.mp4": await counter() },
+      nested: { "index.html": strToU8(HOST), "compositions/card.html": strToU8(CARD) },
+    };
+    for (const [name, files] of Object.entries(projects)) {
+      const reference = await referenceRender(name, files, 10);
+      const render = await stack.client.renderZip(zipSync(files, { level: 0 }), { fps: 10, quality: "high" });
+      expect(render.failure_message, stack.logs.slice(-30).join("\n")).toBeNull();
+      const ours = await download(render, `parity-${name}.mp4`);
+      const psnr = await framePsnr(ours, reference);
+      expect(psnr.length, name).toBe((await probeVideo(reference)).frameCount);
+      // The same pictures through two JPEG captures and two encodes: well above 30 dB. A clip
+      // shown a frame early or late falls far below.
+      for (const [i, value] of psnr.entries()) expect(value, `${name} frame ${i}`).toBeGreaterThan(30);
+      if (name === "videos") {
+        // A video frame off by one is subtler: read the counter frame each clip shows.
+        const shown = async (file: string) => {
+          const [left, right] = [await pixelEveryFrame(file, 80, 60), await pixelEveryFrame(file, 240, 60)];
+          return left.map((px, k) => [counterFrame(px), counterFrame(right[k]!)]);
+        };
+        expect(await shown(ours)).toEqual(await shown(reference));
+      }
+    }
+  });
+
   it("shows each <video> clip's exact frame at every output frame (offset, rate, window)", async () => {
     const project = zipSync({ "index.html": strToU8(VIDEOS), "counter.mp4": await counter() }, { level: 0 });
     const render = await stack.client.renderZip(project, { fps: 10, quality: "high" });
