@@ -76,6 +76,8 @@ const s = (v: number) => v.toFixed(6);
 /** What the encoder knows of a source file (ffprobe), null when it could not tell. */
 export interface SourceFacts {
   duration: number | null;
+  /** Channels of its first audio stream. */
+  channels: number | null;
 }
 
 const RATE = 48_000;
@@ -91,13 +93,17 @@ export function mixFilter(tracks: AudioTrack[], firstAudioInput: number, duratio
   const chains = tracks.map((t, i) => {
     const length = t.end - t.start; // composition seconds
     const sourceSeconds = length * t.rate;
-    const loopLength = (sources[t.source]?.duration ?? 0) - t.mediaStart;
+    const facts = sources[t.source];
+    const loopLength = (facts?.duration ?? 0) - t.mediaStart;
+    // Mono plays on both sides at full level, as in the browser (a plain stereo conversion
+    // would put it 3 dB lower); other layouts are converted as FFmpeg does.
+    const toStereo = facts?.channels === 1 ? ["pan=stereo|c0=c0|c1=c0", `aformat=sample_rates=${RATE}`] : [`aformat=sample_rates=${RATE}:channel_layouts=stereo`];
     const window =
       t.loop && loopLength > 0 && sourceSeconds > loopLength
         ? [
             `atrim=start=${s(t.mediaStart)}`,
             "asetpts=PTS-STARTPTS",
-            `aformat=sample_rates=${RATE}:channel_layouts=stereo`,
+            ...toStereo,
             `aloop=loop=-1:size=${Math.ceil(loopLength * RATE)}`,
             `atrim=end=${s(sourceSeconds)}`,
             "asetpts=PTS-STARTPTS",
@@ -105,7 +111,7 @@ export function mixFilter(tracks: AudioTrack[], firstAudioInput: number, duratio
         : [
             `atrim=start=${s(t.mediaStart)}:end=${s(t.mediaStart + sourceSeconds)}`,
             "asetpts=PTS-STARTPTS",
-            `aformat=sample_rates=${RATE}:channel_layouts=stereo`,
+            ...toStereo,
           ];
     const steps = [
       ...window,

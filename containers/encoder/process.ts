@@ -78,15 +78,22 @@ export async function probe(file: string): Promise<MediaFacts> {
 }
 
 /** Whether a file has an audio stream FFmpeg can read (false for anything unreadable), and its length. */
-export async function audioFacts(file: string): Promise<{ hasAudio: boolean; duration: number | null }> {
+export async function audioFacts(
+  file: string,
+): Promise<{ hasAudio: boolean; duration: number | null; channels: number | null }> {
   try {
     const text = await output("ffprobe", [
-      "-v", "error", "-select_streams", "a", "-show_entries", "stream=index:format=duration", "-of", "json", file,
+      "-v", "error", "-select_streams", "a", "-show_entries", "stream=channels:format=duration", "-of", "json", file,
     ]);
-    const json = JSON.parse(text) as { streams?: unknown[]; format?: { duration?: string } };
+    const json = JSON.parse(text) as { streams?: { channels?: number }[]; format?: { duration?: string } };
     const duration = Number(json.format?.duration);
-    return { hasAudio: (json.streams?.length ?? 0) > 0, duration: Number.isFinite(duration) && duration > 0 ? duration : null };
+    const channels = Number(json.streams?.[0]?.channels);
+    return {
+      hasAudio: (json.streams?.length ?? 0) > 0,
+      duration: Number.isFinite(duration) && duration > 0 ? duration : null,
+      channels: Number.isInteger(channels) && channels > 0 ? channels : null,
+    };
   } catch {
-    return { hasAudio: false, duration: null };
+    return { hasAudio: false, duration: null, channels: null };
   }
 }

@@ -64,6 +64,13 @@ const SOUND = `<!doctype html><html><head><style>${STAGE}</style></head><body>
   </div>
 </body></html>`;
 
+const soundProject = async () => ({
+  "index.html": strToU8(SOUND),
+  "tone.wav": await ffmpegFile("tone.wav", ["-f", "lavfi", "-i", sine(440, 0.5, 1)]),
+  "talk.mp4": await talkingVideo("talk.mp4", "blue", sine(880, 0.5, 3, 0.2)),
+  "loud.mp4": await talkingVideo("loud.mp4", "white", sine(1000, 0.9, 3)),
+});
+
 // A short sound in a longer composition: the track is padded with silence to the end.
 const SHORT_SOUND = `<!doctype html><html><body>
   <div id="root" data-composition-id="short" data-width="320" data-height="240" data-duration="1" data-no-timeline>
@@ -169,6 +176,22 @@ describe("media and sub-compositions", () => {
     }
   });
 
+  it("mixes the same sound as the HyperFrames reference renderer", async () => {
+    const files = await soundProject();
+    const reference = await decodeAudio(await referenceRender("sound", files, 10));
+    const render = await stack.client.renderZip(zipSync(files, { level: 0 }), { fps: 10 });
+    expect(render.failure_message, stack.logs.slice(-30).join("\n")).toBeNull();
+    const ours = await decodeAudio(await download(render, "parity-sound.mp4"));
+    expect(Math.abs(ours.duration - reference.duration)).toBeLessThan(0.03);
+    // Window by window (silence, one source, both, the other): the same level within 1 dB.
+    for (const [from, to] of [[0.6, 1.15], [1.22, 1.48], [1.55, 1.95]] as const) {
+      const [a, b] = [levelDb(ours, from, to), levelDb(reference, from, to)];
+      expect(Math.abs(a - b), `${from}–${to} s: ours ${a.toFixed(1)} dB, reference ${b.toFixed(1)} dB`).toBeLessThan(1);
+    }
+    expect(levelDb(reference, 0.05, 0.45)).toBeLessThan(-60);
+    expect(levelDb(ours, 0.05, 0.45)).toBeLessThan(-60);
+  });
+
   it("shows each <video> clip's exact frame at every output frame (offset, rate, window)", async () => {
     const project = zipSync({ "index.html": strToU8(VIDEOS), "counter.mp4": await counter() }, { level: 0 });
     const render = await stack.client.renderZip(project, { fps: 10, quality: "high" });
@@ -191,15 +214,7 @@ describe("media and sub-compositions", () => {
   });
 
   it("mixes <audio> and <video data-has-audio> with start, offset and volume, to the video's exact length", async () => {
-    const project = zipSync(
-      {
-        "index.html": strToU8(SOUND),
-        "tone.wav": await ffmpegFile("tone.wav", ["-f", "lavfi", "-i", sine(440, 0.5, 1)]),
-        "talk.mp4": await talkingVideo("talk.mp4", "blue", sine(880, 0.5, 3, 0.2)),
-        "loud.mp4": await talkingVideo("loud.mp4", "white", sine(1000, 0.9, 3)),
-      },
-      { level: 0 },
-    );
+    const project = zipSync(await soundProject(), { level: 0 });
     const render = await stack.client.renderZip(project, { fps: 10 });
     expect(render.failure_message, stack.logs.slice(-30).join("\n")).toBeNull();
     const file = await download(render, "sound.mp4");

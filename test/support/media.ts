@@ -237,9 +237,9 @@ export async function pixelEveryFrame(file: string, x: number, y: number): Promi
 export interface DecodedAudio {
   codec: string;
   channels: number;
-  /** Mono mix of the decoded stream at 48 kHz, as players hear it (encoder delay removed). */
+  /** Interleaved samples at 48 kHz, every channel, as players hear them (encoder delay removed). */
   samples: Float32Array;
-  /** Seconds of decoded audio: samples / 48 000. */
+  /** Seconds of decoded audio. */
   duration: number;
 }
 
@@ -249,20 +249,24 @@ const AUDIO_RATE = 48_000;
 export async function decodeAudio(file: string): Promise<DecodedAudio> {
   const audio = (await streams(file, ["-select_streams", "a:0"])).streams[0];
   if (!audio) throw new Error(`${file} has no audio stream`);
+  const channels = Number(audio.channels);
   const { stdout } = await run(
     "ffmpeg",
-    ["-v", "error", "-i", file, "-map", "0:a:0", "-ac", "1", "-ar", String(AUDIO_RATE), "-f", "f32le", "pipe:1"],
+    ["-v", "error", "-i", file, "-map", "0:a:0", "-ar", String(AUDIO_RATE), "-f", "f32le", "pipe:1"],
     { encoding: "buffer", maxBuffer: 256 * 1024 * 1024 },
   );
   const buf = stdout as unknown as Buffer;
   const samples = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length - (buf.length % 4)));
-  return { codec: String(audio.codec_name), channels: Number(audio.channels), samples, duration: samples.length / AUDIO_RATE };
+  return { codec: String(audio.codec_name), channels, samples, duration: samples.length / channels / AUDIO_RATE };
 }
 
-/** RMS level in dBFS of the decoded audio between two times (−Infinity for digital silence). */
+/**
+ * RMS level in dBFS between two times, over all channels (as FFmpeg's volumedetect reports
+ * it; no downmix, which would change the level); −Infinity for digital silence.
+ */
 export function levelDb(audio: DecodedAudio, from: number, to: number): number {
-  const a = Math.max(0, Math.floor(from * AUDIO_RATE));
-  const b = Math.min(audio.samples.length, Math.floor(to * AUDIO_RATE));
+  const a = Math.max(0, Math.floor(from * AUDIO_RATE)) * audio.channels;
+  const b = Math.min(audio.samples.length, Math.floor(to * AUDIO_RATE) * audio.channels);
   let sum = 0;
   for (let i = a; i < b; i++) sum += audio.samples[i]! ** 2;
   return 10 * Math.log10(sum / Math.max(1, b - a));
