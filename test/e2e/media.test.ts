@@ -8,7 +8,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { zipSync, strToU8 } from "fflate";
 import { bootStack, type E2EStack } from "./local-stack.ts";
-import { createRequire } from "node:module";
+import { referenceRender } from "../support/reference.ts";
 import { decodeAudio, framePsnr, levelDb, pixelAt, pixelEveryFrame, probeVideo } from "../support/media.ts";
 
 const run = promisify(execFile);
@@ -108,23 +108,6 @@ const CARD = `<template id="card-template">
   </div>
 </template>`;
 
-const CLI = path.join(path.dirname(createRequire(import.meta.url).resolve("hyperframes/package.json")), "bin/hyperframes.mjs");
-
-/** The HyperFrames reference renderer's own local render of a project (same Chromium, same FFmpeg). */
-async function referenceRender(name: string, files: Record<string, Uint8Array>, fps: number): Promise<string> {
-  const dir = path.join(tmp, `reference-${name}`);
-  for (const [file, bytes] of Object.entries(files)) {
-    await fs.mkdir(path.dirname(path.join(dir, file)), { recursive: true });
-    await fs.writeFile(path.join(dir, file), bytes);
-  }
-  const out = path.join(tmp, `reference-${name}.mp4`);
-  await run(process.execPath, [CLI, "render", dir, "-o", out, "--fps", String(fps), "--quality", "high", "--no-browser-gpu", "--quiet"], {
-    env: { ...process.env, HYPERFRAMES_BROWSER_PATH: "/usr/bin/chromium", HYPERFRAMES_NO_TELEMETRY: "1", HOME: tmp },
-    timeout: 120_000,
-  });
-  return out;
-}
-
 let stack: E2EStack;
 let tmp: string;
 
@@ -156,7 +139,7 @@ describe("media and sub-compositions", () => {
       nested: { "index.html": strToU8(HOST), "compositions/card.html": strToU8(CARD) },
     };
     for (const [name, files] of Object.entries(projects)) {
-      const reference = await referenceRender(name, files, 10);
+      const reference = await referenceRender(tmp, name, files, 10);
       const render = await stack.client.renderZip(zipSync(files, { level: 0 }), { fps: 10, quality: "high" });
       expect(render.failure_message, stack.logs.slice(-30).join("\n")).toBeNull();
       const ours = await download(render, `parity-${name}.mp4`);
@@ -178,7 +161,7 @@ describe("media and sub-compositions", () => {
 
   it("mixes the same sound as the HyperFrames reference renderer", async () => {
     const files = await soundProject();
-    const reference = await decodeAudio(await referenceRender("sound", files, 10));
+    const reference = await decodeAudio(await referenceRender(tmp, "sound", files, 10));
     const render = await stack.client.renderZip(zipSync(files, { level: 0 }), { fps: 10 });
     expect(render.failure_message, stack.logs.slice(-30).join("\n")).toBeNull();
     const ours = await decodeAudio(await download(render, "parity-sound.mp4"));

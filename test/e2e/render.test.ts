@@ -8,7 +8,8 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { zipSync, strToU8 } from "fflate";
 import { bootStack, type E2EStack } from "./local-stack.ts";
-import { pixelAt, probeVideo } from "../support/media.ts";
+import { framePsnr, pixelAt, probeVideo } from "../support/media.ts";
+import { referenceRender } from "../support/reference.ts";
 
 // 320×240, 2 s: a GSAP-style timeline paints the page red before t=1 and blue after; a CSS
 // animation turns the bottom bar yellow → green at t=1. Both must be seeked, not played.
@@ -119,6 +120,18 @@ const CLOCKS = `<!doctype html><html><head><style>
     });
   </script>
 </body></html>`;
+
+async function clocksProject(): Promise<Record<string, Uint8Array>> {
+  const big = path.join(tmp, "big.png");
+  await run("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "color=c=0xff00ff:s=3000x3000", "-frames:v", "1", "-y", big]);
+  return {
+    "index.html": strToU8(CLOCKS),
+    "gsap.min.js": new Uint8Array(await fs.readFile(path.resolve("node_modules/gsap/dist/gsap.min.js"))),
+    "big.png": new Uint8Array(await fs.readFile(big)),
+    // DejaVu Sans Mono comes with Chromium's fontconfig on Debian.
+    "probe.ttf": new Uint8Array(await fs.readFile("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf")),
+  };
+}
 
 const THROWS = `<!doctype html><html><body>
   <div data-composition-id="x" data-width="320" data-height="240" data-duration="1"></div>
@@ -276,16 +289,7 @@ describe("a render through the local stack", () => {
   });
 
   it("drives GSAP, Web Animations, requestAnimationFrame and Date by the frame's time; images and fonts are ready at frame 0", async () => {
-    const big = path.join(tmp, "big.png");
-    await run("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "color=c=0xff00ff:s=3000x3000", "-frames:v", "1", "-y", big]);
-    const project = zipSync({
-      "index.html": strToU8(CLOCKS),
-      "gsap.min.js": new Uint8Array(await fs.readFile(path.resolve("node_modules/gsap/dist/gsap.min.js"))),
-      "big.png": new Uint8Array(await fs.readFile(big)),
-      // DejaVu Sans Mono comes with Chromium's fontconfig on Debian.
-      "probe.ttf": new Uint8Array(await fs.readFile("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf")),
-    });
-    const render = await stack.client.renderZip(project, { fps: 10 });
+    const render = await stack.client.renderZip(zipSync(await clocksProject()), { fps: 10 });
     expect(render.failure_message, stack.logs.slice(-30).join("\n")).toBeNull();
     expect(render).toMatchObject({ duration: 2, frame_count: 20 }); // the GSAP timeline's length
     const file = await download(render, "clocks.mp4");
@@ -301,6 +305,20 @@ describe("a render through the local stack", () => {
     for (const y of [120, 170]) {
       near(await pixelAt(file, 0.5, 160, y), [255, 255, 0]);
       near(await pixelAt(file, 1.5, 160, y), [0, 160, 0]);
+    }
+  });
+
+  it("renders clip windows and every clock as the HyperFrames reference renderer does", async () => {
+    const projects = { clips: { "index.html": strToU8(CLIPS) }, clocks: await clocksProject() };
+    for (const [name, files] of Object.entries(projects)) {
+      const reference = await referenceRender(tmp, name, files, 20);
+      const render = await stack.client.renderZip(zipSync(files), { fps: 20, quality: "high" });
+      expect(render.failure_message, stack.logs.slice(-30).join("\n")).toBeNull();
+      const psnr = await framePsnr(await download(render, `parity-${name}.mp4`), reference);
+      expect(psnr.length).toBe((await probeVideo(reference)).frameCount);
+      // Two captures and encodes of the same pictures: well above 30 dB; a clip a frame early
+      // or late, or the GSAP box 10 px off, is below 25.
+      for (const [i, value] of psnr.entries()) expect(value, `${name} frame ${i}`).toBeGreaterThan(30);
     }
   });
 
