@@ -233,6 +233,17 @@ describe("media and sub-compositions", () => {
     expect(levelDb(audio, 0.6, 0.95)).toBeLessThan(-50);
   });
 
+  it("fails at once, naming the file, when a sub-composition cannot be loaded", async () => {
+    const render = await stack.client.renderZip(zipSync({ "index.html": strToU8(HOST) }), { fps: 10 });
+    expect(render.status).toBe("failed");
+    expect(render.failure_message).toMatch(/sub-composition compositions\/card\.html could not be loaded \(404\)/);
+    const noTemplate = await stack.client.renderZip(
+      zipSync({ "index.html": strToU8(HOST), "compositions/card.html": strToU8("<div>no template here</div>") }),
+      { fps: 10 },
+    );
+    expect(noTemplate.failure_message).toMatch(/compositions\/card\.html has no <template>/);
+  });
+
   it("has no audio stream when nothing is audible", async () => {
     const render = await stack.client.renderZip(zipSync({ "index.html": strToU8(HOST), "compositions/card.html": strToU8(CARD) }), {
       fps: 20,
