@@ -41,17 +41,22 @@ const TRANSPARENT = `<!doctype html><html><head><style>html, body { margin: 0; b
   </div>
 </body></html>`;
 
-// Variables reach the page three ways: a CSS custom property (--bg), getVariables() read by
-// a page script at load (accent), and the declared default when not overridden (edge).
+// Variables reach the page five ways: a CSS custom property (--bg), getVariables() read by
+// a page script at load (accent), the declared default when not overridden (edge), an
+// image's source (data-var-src: logo) and an element's text (data-var-text: label, a box
+// whose width grows with its text).
 const VARIABLES = `<!doctype html><html><head><style>
   html, body { margin: 0; }
   #root { position: relative; width: 320px; height: 240px; background: var(--bg); }
   #bar, #edge { position: absolute; left: 0; width: 320px; height: 60px; }
   #bar { bottom: 0; } #edge { top: 0; }
+  #logo { position: absolute; left: 0; top: 70px; width: 100px; height: 40px; }
+  #label { position: absolute; left: 0; top: 120px; font: 40px monospace; background: rgb(255, 255, 255); }
 </style></head><body>
   <div id="root" data-composition-id="vars" data-width="320" data-height="240" data-duration="0.5" data-no-timeline
-    data-composition-variables='[{"id":"bg","type":"color","default":"red"},{"id":"accent","type":"color","default":"red"},{"id":"edge","type":"color","default":"rgb(0,160,0)"}]'>
+    data-composition-variables='[{"id":"bg","type":"color","default":"red"},{"id":"accent","type":"color","default":"red"},{"id":"edge","type":"color","default":"rgb(0,160,0)"},{"id":"logo","type":"image","default":"red.png"},{"id":"label","type":"string","default":"x"}]'>
     <div id="bar"></div><div id="edge"></div>
+    <img id="logo" data-var-src="logo" src="red.png"><span id="label" data-var-text="label">x</span>
   </div>
   <script>
     const v = window.__hyperframes.getVariables();
@@ -246,17 +251,25 @@ describe("a render through the local stack", () => {
     near(inside, [255, 0, 0]);
   });
 
-  it("injects variables before page scripts: CSS var(), getVariables(), declared defaults", async () => {
+  it("injects variables before page scripts: CSS var(), getVariables(), defaults, data-var-src, data-var-text", async () => {
     const { client } = stack;
-    const render = await client.renderZip(zip(VARIABLES), {
+    const png = async (colour: string) => {
+      const file = path.join(tmp, `${colour}.png`);
+      await run("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", `color=c=${colour}:s=100x40`, "-frames:v", "1", "-y", file]);
+      return new Uint8Array(await fs.readFile(file));
+    };
+    const project = zipSync({ "index.html": strToU8(VARIABLES), "red.png": await png("red"), "green.png": await png("0x00a000") });
+    const render = await client.renderZip(project, {
       fps: 10,
-      variables: { bg: "rgb(0, 0, 255)", accent: "rgb(255, 255, 0)" },
+      variables: { bg: "rgb(0, 0, 255)", accent: "rgb(255, 255, 0)", logo: { url: "green.png" }, label: "xxxxxx" },
     });
     expect(render.failure_message).toBeNull();
     const file = await download(render, "vars.mp4");
     near(await pixelAt(file, 0.2, 160, 120), [0, 0, 255]); // --bg overridden
     near(await pixelAt(file, 0.2, 160, 220), [255, 255, 0]); // accent overridden, read by script
     near(await pixelAt(file, 0.2, 160, 20), [0, 160, 0]); // edge: declared default
+    near(await pixelAt(file, 0.2, 50, 90), [0, 160, 0]); // logo: the overriding image
+    near(await pixelAt(file, 0.2, 120, 140), [255, 255, 255]); // label: six characters wide, not one
   });
 
   it("lets the page load only its own files, refusing and reporting everything else", async () => {
