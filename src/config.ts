@@ -19,6 +19,7 @@ const ConfigSchema = z.object({
   webhookMaxAttempts: positiveInt,
   webhookRetryBaseSeconds: positiveInt,
   urlFetchTimeoutMs: positiveInt,
+  frameTimeoutMs: positiveInt,
   publicOrigin: z.string().url().optional(),
 });
 
@@ -43,6 +44,7 @@ export function configFrom(env: Env): Config {
       webhookMaxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
       webhookRetryBaseSeconds: env.WEBHOOK_RETRY_BASE_SECONDS,
       urlFetchTimeoutMs: env.URL_FETCH_TIMEOUT_MS,
+      frameTimeoutMs: env.FRAME_TIMEOUT_MS,
       publicOrigin: env.PUBLIC_ORIGIN || undefined,
     });
     cache.set(env, config);

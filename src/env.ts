@@ -28,6 +28,7 @@ export interface Env {
   WEBHOOK_MAX_ATTEMPTS: string;
   WEBHOOK_RETRY_BASE_SECONDS: string;
   URL_FETCH_TIMEOUT_MS: string;
+  FRAME_TIMEOUT_MS: string;
   /** Optional: origin the browser uses to load composition pages (defaults to the request origin). */
   PUBLIC_ORIGIN?: string;
 }

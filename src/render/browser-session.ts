@@ -32,6 +32,8 @@ export interface SessionOptions {
   seed: number;
   /** The render's variable overrides, as JSON. */
   variablesJson: string;
+  /** How long posing or capturing one frame may take: a page that hangs must not hang the chunk. */
+  frameTimeoutMs: number;
 }
 
 export interface ScreenshotOptions {
@@ -51,7 +53,17 @@ export class CompositionSession {
   /** URLs the page tried to load from outside its own project (refused). */
   readonly blockedRequests: Set<string>;
 
-  private constructor(browser: Browser, page: Page, cdp: CDPSession, pageErrors: string[], blocked: Set<string>) {
+  private readonly frameTimeoutMs: number;
+
+  private constructor(
+    browser: Browser,
+    page: Page,
+    cdp: CDPSession,
+    pageErrors: string[],
+    blocked: Set<string>,
+    frameTimeoutMs: number,
+  ) {
+    this.frameTimeoutMs = frameTimeoutMs;
     this.browser = browser;
     this.page = page;
     this.cdp = cdp;
@@ -81,7 +93,7 @@ export class CompositionSession {
       if (response && !response.ok()) {
         throw new CompositionError(`composition page could not be loaded: HTTP ${response.status()}`);
       }
-      return new CompositionSession(browser, page, cdp, pageErrors, blocked);
+      return new CompositionSession(browser, page, cdp, pageErrors, blocked, options.frameTimeoutMs);
     } catch (err) {
       await browser.close().catch(() => {});
       throw err;
@@ -99,21 +111,39 @@ export class CompositionSession {
   }
 
   async seek(seconds: number): Promise<void> {
-    await this.page.evaluate(`window.__reelflare.seek(${seconds})`);
+    await this.withinFrameTimeout(this.page.evaluate(`window.__reelflare.seek(${seconds})`), "posing the page");
   }
 
   async screenshot(options: ScreenshotOptions): Promise<Uint8Array> {
-    const { data } = await this.cdp.send("Page.captureScreenshot", {
+    const shot = this.cdp.send("Page.captureScreenshot", {
       format: options.format,
       quality: options.format === "jpeg" ? options.quality : undefined,
       optimizeForSpeed: true,
       captureBeyondViewport: false,
     });
+    const { data } = await this.withinFrameTimeout(shot, "taking the screenshot");
     return fromBase64(data);
   }
 
+  /** Closes the browser; a browser that does not answer (a hung page) is given up on. */
   async close(): Promise<void> {
-    await this.browser.close().catch(() => {});
+    await Promise.race([this.browser.close().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 5_000))]);
+  }
+
+  private async withinFrameTimeout<T>(work: Promise<T>, what: string): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`${what} took longer than ${this.frameTimeoutMs / 1000} s`)),
+        this.frameTimeoutMs,
+      );
+    });
+    work.catch(() => {}); // it may still settle after the timeout
+    try {
+      return await Promise.race([work, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
 

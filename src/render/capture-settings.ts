@@ -28,16 +28,17 @@ export function seedFor(renderId: string): number {
 
 /** How a render's page is opened, at a given viewport: the same for planning and capture. */
 export async function sessionOptionsFor(
-  signingSecret: string,
+  config: { signingSecret: string; frameTimeoutMs: number },
   spec: RenderSpec,
   viewport: { width: number; height: number; deviceScaleFactor: number },
 ): Promise<SessionOptions> {
   return {
-    url: await compositionPageUrl(signingSecret, spec.origin, spec),
+    url: await compositionPageUrl(config.signingSecret, spec.origin, spec),
     ...viewport,
     transparent: hasAlpha(spec.format),
     seed: seedFor(spec.renderId),
     variablesJson: spec.variablesJson,
+    frameTimeoutMs: config.frameTimeoutMs,
   };
 }
 

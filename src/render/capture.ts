@@ -10,6 +10,9 @@ import { recordBlockedRequests, screenshotOptions, sessionOptionsFor } from "./c
 import { putResponseBody } from "./r2-stream.ts";
 import { thumbnailFrame } from "./chunks.ts";
 
+/** The page or browser failed on a frame (as opposed to the encoder). */
+class FrameError extends Error {}
+
 /** Report progress to the RenderJob at most this often. */
 const PROGRESS_INTERVAL_MS = 500;
 
@@ -24,7 +27,7 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
 
   const session = await CompositionSession.open(
     env.BROWSER,
-    await sessionOptionsFor(config.signingSecret, spec, { width: plan.width, height: plan.height, deviceScaleFactor: plan.scale }),
+    await sessionOptionsFor(config, spec, { width: plan.width, height: plan.height, deviceScaleFactor: plan.scale }),
   );
   try {
     const frames = new TransformStream<Uint8Array, Uint8Array>();
@@ -53,11 +56,14 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
     let lastReport = Date.now();
     try {
       for (let frame = chunk.startFrame; frame < chunk.endFrame; frame++) {
+        const failed = (err: Error) => {
+          throw new FrameError(`frame ${frame} (${(frame / spec.fps).toFixed(2)} s): ${err.message}`);
+        };
         let t = Date.now();
-        await session.seek(frame / spec.fps);
+        await session.seek(frame / spec.fps).catch(failed);
         timing.seekMs += Date.now() - t;
         t = Date.now();
-        const image = await session.screenshot(shot);
+        const image = await session.screenshot(shot).catch(failed);
         timing.shotMs += Date.now() - t;
         if (frame === thumbnail) {
           // The thumbnail is a captured frame, stored as it was taken (no extra decode).
@@ -76,8 +82,13 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
       await writer.close();
     } catch (err) {
       await writer.abort(err).catch(() => {});
-      // Prefer the encoder's own explanation when it is the one that failed.
-      await Promise.race([encoded, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      if (err instanceof FrameError) {
+        // The page failed: the encoder only saw a short body, which explains nothing.
+        encoded.catch(() => {});
+      } else {
+        // A write failed or the encoder gave up: prefer the encoder's own explanation.
+        await Promise.race([encoded, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      }
       throw err;
     }
 

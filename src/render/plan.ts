@@ -19,7 +19,7 @@ export async function planRender(env: Env, renderId: string): Promise<void> {
 
   let plan = existing;
   if (!plan) {
-    const options = await sessionOptionsFor(config.signingSecret, spec, { ...DEFAULT_SIZE, deviceScaleFactor: 1 });
+    const options = await sessionOptionsFor(config, spec, { ...DEFAULT_SIZE, deviceScaleFactor: 1 });
     const session = await CompositionSession.open(env.BROWSER, options);
     let probe;
     try {

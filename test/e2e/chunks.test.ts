@@ -42,9 +42,18 @@ const RANDOM = `<!doctype html><html><head><style>
   document.getElementById("bar").style.width = \`\${20 + Math.floor(Math.random() * 280)}px\`;
 </script></body></html>`;
 
+// Frame 15 (1.5 s, in the second of three chunks) never finishes posing: the page hangs.
+const HANGS = `<!doctype html><html><body>
+<div id="root" data-composition-id="hangs" data-width="320" data-height="180" data-duration="3"></div>
+<script>
+  window.__timelines = { hangs: { duration: () => 3, pause() {}, seek(t) { if (t >= 1.5 && t < 1.55) for (;;) {} } } };
+</script></body></html>`;
+
 let tmp: string;
 const outputs: Record<string, string> = {};
 const chunkLogs: Record<string, string[]> = {};
+let hung: { status: string; failure_message: string | null } | undefined;
+let healthAfterHang = 0;
 
 async function renderWith(label: string, vars: Record<string, string> | undefined) {
   const stack = await bootStack(vars);
@@ -62,6 +71,8 @@ async function renderWith(label: string, vars: Record<string, string> | undefine
       expect(random.failure_message).toBeNull();
       outputs.random = path.join(tmp, "random.mp4");
       await fs.writeFile(outputs.random, new Uint8Array(await (await fetch(random.video_url!)).arrayBuffer()));
+      hung = await stack.client.renderZip(zipSync({ "index.html": strToU8(HANGS) }), { fps: 10 });
+      healthAfterHang = (await fetch(`${stack.apiUrl}/healthz`)).status;
     }
   } finally {
     await stack.dispose();
@@ -71,7 +82,7 @@ async function renderWith(label: string, vars: Record<string, string> | undefine
 beforeAll(async () => {
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), "reelflare-chunks-"));
   await renderWith("one", undefined);
-  await renderWith("three", { CHUNK_FRAMES: "10" });
+  await renderWith("three", { CHUNK_FRAMES: "10", FRAME_TIMEOUT_MS: "3000" });
 }, 300_000);
 
 afterAll(async () => {
@@ -98,6 +109,14 @@ describe("chunked rendering", () => {
     // Identical content re-encoded with different keyframes: well above 35 dB. A frame that
     // is missing, doubled or black would put the box and the number elsewhere: far below.
     for (const [i, value] of psnr.entries()) expect(value, `frame ${i}`).toBeGreaterThan(35);
+  });
+
+  it("retries a chunk whose page hangs, then fails naming the chunk, the frame and the cause", () => {
+    expect(hung?.status).toBe("failed");
+    expect(hung?.failure_message).toMatch(
+      /^capturing chunk 1 failed after 3 attempts: frame 15 \(1\.50 s\): posing the page took longer than 3 s/,
+    );
+    expect(healthAfterHang).toBe(200);
   });
 
   it("seeds Math.random per render: all three chunks draw the same numbers", async () => {
