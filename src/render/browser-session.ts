@@ -155,12 +155,14 @@ export class CompositionSession {
 async function sandboxRequests(cdp: CDPSession, pageUrl: string, blocked: Set<string>): Promise<void> {
   const prefix = /^.*\/v1\/capture\/[^/]+\//.exec(pageUrl)?.[0];
   if (!prefix) throw new Error(`not a capture URL: ${pageUrl}`);
+  const favicon = new URL("/favicon.ico", pageUrl).href;
   cdp.on("Fetch.requestPaused", (event: { requestId: string; request: { url: string } }) => {
     const { requestId, request } = event;
     if (request.url.startsWith(prefix)) {
       cdp.send("Fetch.continueRequest", { requestId }).catch(() => {});
     } else {
-      blocked.add(request.url);
+      // The browser asks for the site's icon by itself: refused, but not the page's doing.
+      if (request.url !== favicon) blocked.add(request.url);
       cdp.send("Fetch.failRequest", { requestId, errorReason: "BlockedByClient" }).catch(() => {});
     }
   });

@@ -288,6 +288,8 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
     // A hair past the frame's timestamp, so float error never lands on the frame before.
     const target = time + 1e-4;
     if (Math.abs(el.currentTime - target) < 1e-6) return null;
+    // A video that failed to load never seeks (it is reported once, in the probe's warnings).
+    if (el.error || el.readyState === 0) return null;
     return new Promise<void>((resolve) => {
       let pending = 2;
       const done = () => --pending === 0 && resolve();
@@ -333,6 +335,20 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
     return tracks;
   }
 
+  /** A URL as the project knows it (its path), without the page's capability prefix. */
+  const projectPath = (url: string) => {
+    const prefix = /^.*\/v1\/capture\/[^/]+\//.exec(window.location.href)?.[0];
+    return prefix && url.startsWith(prefix) ? decodeURIComponent(url.slice(prefix.length)) : url;
+  };
+
+  /** Media the browser could not load or decode: shown as nothing, heard as nothing. */
+  function mediaFailures(): string[] {
+    const codes: Record<number, string> = { 1: "aborted", 2: "network error", 3: "cannot be decoded", 4: "missing or unsupported" };
+    return Array.from(document.querySelectorAll("video, audio") as ArrayLike<any>)
+      .filter((el) => el.error)
+      .map((el) => `${el.tagName.toLowerCase()} ${projectPath(el.currentSrc || el.src)} ${codes[el.error.code] ?? "failed"}: it will not be shown or heard`);
+  }
+
   // ---- Readiness --------------------------------------------------------------------------
   // A real animation frame after posing, with a timer fallback in case frames are throttled.
   const nextPaint = () =>
@@ -349,7 +365,7 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
       el.addEventListener("loadeddata", done, { once: true });
       el.addEventListener("error", done, { once: true });
       setTimeout(() => {
-        if (el.readyState < 2) warnings.push(`media did not load within ${MEDIA_LOAD_MS / 1000} s: ${el.currentSrc || el.src}`);
+        if (el.readyState < 2) warnings.push(`media did not load within ${MEDIA_LOAD_MS / 1000} s: ${projectPath(el.currentSrc || el.src)}`);
         resolve();
       }, MEDIA_LOAD_MS);
     });
@@ -390,7 +406,7 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
         width: Number.isFinite(width) ? width : null,
         height: Number.isFinite(height) ? height : null,
         errors: errors.slice(),
-        warnings: warnings.slice(),
+        warnings: [...warnings, ...mediaFailures()],
         audio: duration ? audioTracks(duration) : [],
       };
     },

@@ -233,10 +233,19 @@ describe("media and sub-compositions", () => {
     expect(levelDb(audio, 0.6, 0.95)).toBeLessThan(-50);
   });
 
-  it("fails at once, naming the file, when a sub-composition cannot be loaded", async () => {
+  it("fails at once, naming the file, when a sub-composition cannot be loaded; warns of a missing video", async () => {
     const render = await stack.client.renderZip(zipSync({ "index.html": strToU8(HOST) }), { fps: 10 });
     expect(render.status).toBe("failed");
     expect(render.failure_message).toMatch(/sub-composition compositions\/card\.html could not be loaded \(404\)/);
+    // A missing video is no reason to fail, but the render says so (and nothing else).
+    const started = Date.now();
+    const missing = await stack.client.renderZip(
+      zipSync({ "index.html": strToU8(VIDEOS.replace('id="v2" class="clip" src="counter.mp4"', 'id="v2" class="clip" src="gone.mp4"')), "counter.mp4": await counter() }),
+      { fps: 10, quality: "draft" },
+    );
+    expect(missing.status).toBe("completed");
+    expect(Date.now() - started).toBeLessThan(12_000); // no waiting for a video that will never load
+    expect(missing.warnings).toEqual(["video gone.mp4 missing or unsupported: it will not be shown or heard"]);
     const noTemplate = await stack.client.renderZip(
       zipSync({ "index.html": strToU8(HOST), "compositions/card.html": strToU8("<div>no template here</div>") }),
       { fps: 10 },
