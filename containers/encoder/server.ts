@@ -240,7 +240,6 @@ async function finalize(req: http.IncomingMessage, res: http.ServerResponse, q: 
     );
     const files = parts.slice(0, segmentCount);
     const sources = parts.slice(files.length).map((name) => path.join(dir, name));
-    if (!files.length) throw new HttpError(400, "invalid_body", "no segments were sent");
     if (spec.segments !== null && files.length < spec.segments) {
       throw new HttpError(400, "invalid_body", `expected ${spec.segments} segments, got ${files.length}`);
     }

@@ -1,6 +1,6 @@
 // Base64 for bytes. Screenshots arrive as base64 (hundreds of KB per frame), so decoding is
-// on the hot path: native decoders when the runtime has them, else a plain loop (mapping
-// each character through Uint8Array.from's callback is ~20× slower).
+// on the hot path: the runtime's native decoder (Uint8Array.fromBase64) or node:buffer's;
+// mapping each character through Uint8Array.from's callback was ~140× slower.
 import { Buffer } from "node:buffer";
 
 type Base64Native = { fromBase64?: (text: string) => Uint8Array };

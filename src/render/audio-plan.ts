@@ -2,6 +2,7 @@
 // it becomes the render plan's audio: project files the encoder can be sent from R2.
 import { z } from "zod";
 import { checkProjectPath } from "../assets/project-paths.ts";
+import { capturePrefix } from "./capture-url.ts";
 
 const seconds = z.number().finite().min(0).max(1e6);
 
@@ -24,7 +25,7 @@ export type PlannedAudioTrack = Omit<PageAudioTrack, "src"> & { path: string };
 
 /** The project path of a URL under the page's capability prefix, or null if it is not one. */
 export function projectPathOf(pageUrl: string, url: string): string | null {
-  const prefix = /^.*\/v1\/capture\/[^/]+\//.exec(pageUrl)?.[0];
+  const prefix = capturePrefix(pageUrl);
   if (!prefix || !url.startsWith(prefix)) return null;
   const rest = url.slice(prefix.length).split(/[?#]/)[0]!;
   let decoded: string;

@@ -6,6 +6,7 @@ import { pageDriverSource } from "./page-driver.ts";
 import { z } from "zod";
 import { fromBase64 } from "../lib/base64.ts";
 import { PageAudioTrack } from "./audio-plan.ts";
+import { capturePrefix } from "./capture-url.ts";
 
 /** The composition itself is wrong (throws, declares no duration…): retrying cannot help. */
 export class CompositionError extends Error {}
@@ -153,7 +154,7 @@ export class CompositionSession {
  * — the internet, this machine, another render's files — is refused and remembered.
  */
 async function sandboxRequests(cdp: CDPSession, pageUrl: string, blocked: Set<string>): Promise<void> {
-  const prefix = /^.*\/v1\/capture\/[^/]+\//.exec(pageUrl)?.[0];
+  const prefix = capturePrefix(pageUrl);
   if (!prefix) throw new Error(`not a capture URL: ${pageUrl}`);
   const favicon = new URL("/favicon.ico", pageUrl).href;
   cdp.on("Fetch.requestPaused", (event: { requestId: string; request: { url: string } }) => {

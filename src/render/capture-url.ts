@@ -27,6 +27,11 @@ export async function readCaptureToken(secret: string, token: string, now = Date
   return { assetId, renderId };
 }
 
+/** The capability prefix (`…/v1/capture/<token>/`) of a page URL, or null if it has none. */
+export function capturePrefix(pageUrl: string): string | null {
+  return /^.*\/v1\/capture\/[^/]+\//.exec(pageUrl)?.[0] ?? null;
+}
+
 export async function compositionPageUrl(
   secret: string,
   origin: string,

@@ -255,10 +255,9 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
     return Number.isFinite(start) ? (start as number) : 0;
   }
 
-  function declaredDuration(): number | null {
+  function declaredDuration(wins = windows()): number | null {
     const fromAttr = num(root()?.dataset.duration);
     if (fromAttr > 0) return fromAttr;
-    const wins = windows();
     const ends = timelineEntries().map(([id, tl]) =>
       typeof tl.duration === "function" ? Number(tl.duration()) + timelineOffset(id, wins) : 0,
     );
@@ -271,9 +270,8 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
     t >= win.start && (t < win.end || win.end >= total - 1e-6);
 
   // ---- Media ------------------------------------------------------------------------------
-  /** The source time a media element shows at composition time t, or null outside its window. */
-  function sourceTimeAt(el: any, t: number, win: { start: number; end: number }, total: number): number | null {
-    if (!visibleAt(t, win, total)) return null;
+  /** The source time a media element shows at composition time t (inside its window). */
+  function sourceTimeAt(el: any, t: number, win: { start: number; end: number }): number {
     let rel = (Math.min(t, win.end) - win.start) * rateOf(el) + mediaStartOf(el);
     const length = Number.isFinite(el.duration) ? el.duration : Infinity;
     if (el.loop && Number.isFinite(length) && length > mediaStartOf(el) && rel >= length) {
@@ -309,8 +307,7 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
   }
 
   /** The audio the output must carry: what the encoder mixes (see containers/encoder). */
-  function audioTracks(total: number) {
-    const wins = windows();
+  function audioTracks(total: number, wins: Map<any, { start: number; end: number }>) {
     const tracks = [];
     for (const el of Array.from(document.querySelectorAll("audio[data-start], video[data-start]") as ArrayLike<any>)) {
       if (!audible(el)) continue;
@@ -335,7 +332,8 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
     return tracks;
   }
 
-  /** A URL as the project knows it (its path), without the page's capability prefix. */
+  /** A URL as the project knows it (its path), without the page's capability prefix
+   * (capturePrefix() in capture-url.ts; repeated here because this function runs in the page). */
   const projectPath = (url: string) => {
     const prefix = /^.*\/v1\/capture\/[^/]+\//.exec(window.location.href)?.[0];
     return prefix && url.startsWith(prefix) ? decodeURIComponent(url.slice(prefix.length)) : url;
@@ -399,7 +397,8 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
       const el = root();
       const width = Number.parseInt(el?.dataset.width ?? "", 10);
       const height = Number.parseInt(el?.dataset.height ?? "", 10);
-      const duration = declaredDuration();
+      const wins = windows();
+      const duration = declaredDuration(wins);
       return {
         hasRoot: Boolean(el),
         duration,
@@ -407,7 +406,7 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
         height: Number.isFinite(height) ? height : null,
         errors: errors.slice(),
         warnings: [...warnings, ...mediaFailures()],
-        audio: duration ? audioTracks(duration) : [],
+        audio: duration ? audioTracks(duration, wins) : [],
       };
     },
     /** Poses the page at time t (seconds) and resolves once it is ready to be captured. */
@@ -415,7 +414,7 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
       await ready;
       nowMs = t * 1000;
       const wins = windows();
-      const total = declaredDuration() ?? Infinity;
+      const total = declaredDuration(wins) ?? Infinity;
       for (const [id, tl] of timelineEntries()) {
         if (typeof tl.pause === "function") tl.pause();
         tl.seek(Math.max(0, t - timelineOffset(id, wins)), false);
@@ -441,8 +440,7 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
         const visible = isShown(el);
         el.style.visibility = visible ? "visible" : "hidden";
         if (el.tagName === "VIDEO" && visible) {
-          const time = sourceTimeAt(el, t, win, total);
-          const seeking = time === null ? null : seekVideo(el, time);
+          const seeking = seekVideo(el, sourceTimeAt(el, t, win));
           if (seeking) seeks.push(seeking);
         }
       }
