@@ -1,0 +1,249 @@
+// <Captions>: subtitles from an SRT file or a Speech's word timings, as the varg SDK burns them
+// with libass (src/react/renderers/captions.ts): the same style presets (font, size, colours,
+// outline, shadow, margins), the same cue windows and word grouping, and the active word
+// coloured while it is spoken. Each caption line is a clip with its own window; per-word timing
+// is CSS animations with absolute delays, which the page driver seeks to the frame's time.
+import { isElement, type VargElementJson } from "../../tree.ts";
+import { parseSrt } from "../srt.ts";
+import { ComposeError, type ComponentRenderer, type ComposeContext, type Placement } from "../types.ts";
+
+// ---- Shared prop checks (also used by packshot, slider, swipe) ------------------------------
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&${{ "&": "amp", "<": "lt", ">": "gt", '"': "quot", "'": "#39" }[c]};`);
+}
+
+const NAMED_COLOURS = new Set(
+  ("aliceblue antiquewhite aqua aquamarine azure beige bisque black blanchedalmond blue blueviolet brown burlywood " +
+    "cadetblue chartreuse chocolate coral cornflowerblue cornsilk crimson cyan darkblue darkcyan darkgoldenrod darkgray " +
+    "darkgreen darkgrey darkkhaki darkmagenta darkolivegreen darkorange darkorchid darkred darksalmon darkseagreen " +
+    "darkslateblue darkslategray darkslategrey darkturquoise darkviolet deeppink deepskyblue dimgray dimgrey dodgerblue " +
+    "firebrick floralwhite forestgreen fuchsia gainsboro ghostwhite gold goldenrod gray green greenyellow grey honeydew " +
+    "hotpink indianred indigo ivory khaki lavender lavenderblush lawngreen lemonchiffon lightblue lightcoral lightcyan " +
+    "lightgoldenrodyellow lightgray lightgreen lightgrey lightpink lightsalmon lightseagreen lightskyblue lightslategray " +
+    "lightslategrey lightsteelblue lightyellow lime limegreen linen magenta maroon mediumaquamarine mediumblue " +
+    "mediumorchid mediumpurple mediumseagreen mediumslateblue mediumspringgreen mediumturquoise mediumvioletred " +
+    "midnightblue mintcream mistyrose moccasin navajowhite navy oldlace olive olivedrab orange orangered orchid " +
+    "palegoldenrod palegreen paleturquoise palevioletred papayawhip peachpuff peru pink plum powderblue purple " +
+    "rebeccapurple red rosybrown royalblue saddlebrown salmon sandybrown seagreen seashell sienna silver skyblue " +
+    "slateblue slategray slategrey snow springgreen steelblue tan teal thistle tomato turquoise violet wheat white " +
+    "whitesmoke yellow yellowgreen transparent").split(" "),
+);
+const FUNCTIONAL_COLOUR = /^(rgba?|hsla?)\(\s*-?[\d.]+(deg|%)?(\s*[,\s]\s*-?[\d.]+%?){2}(\s*[,/]\s*[\d.]+%?)?\s*\)$/i;
+
+/** A CSS colour from a prop, or a ComposeError: only literal colours reach the stylesheet. */
+export function cssColor(value: unknown, what: string): string {
+  const text = typeof value === "string" ? value.trim() : "";
+  if (/^#([\da-f]{3,4}|[\da-f]{6}|[\da-f]{8})$/i.test(text) || NAMED_COLOURS.has(text.toLowerCase()) || FUNCTIONAL_COLOUR.test(text)) {
+    return text;
+  }
+  throw new ComposeError(`${what} must be a colour ("#ff6b00", "white", "rgb(255, 107, 0)"), got ${JSON.stringify(value)}`);
+}
+
+/** A finite number from a prop within [min, max], or a ComposeError. */
+export function numberProp(value: unknown, what: string, min: number, max: number): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
+    throw new ComposeError(`${what} must be a number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+export function oneOf<T extends string>(value: unknown, allowed: readonly T[], what: string): T {
+  if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value as T;
+  throw new ComposeError(`${what} must be one of ${allowed.join(", ")}, got ${JSON.stringify(value)}`);
+}
+
+/** Seconds as CSS milliseconds (animation delays are absolute times; the driver seeks every animation to t). */
+export const ms = (seconds: number) => `${Math.round(seconds * 1e6) / 1e3}ms`;
+/** Seconds for data-start/data-duration: never in exponent form (the driver reads plain decimals). */
+export const sec = (seconds: number) => String(Math.round(seconds * 1e6) / 1e6);
+
+// ---- Style presets: STYLE_PRESETS, STYLE_FONT_DEFAULTS and PRIMARY_FONTS in the SDK ----------
+
+/** libass sizes a font so that winAscent + winDescent equals the ASS Fontsize (FreeType
+ *  REAL_DIM); CSS sizes the em. Ratios (win height / em) measured from @fontsource 5.3.0. */
+export const CAPTION_FONTS: Record<string, { family: string; weight: number; assPerEm: number }> = {
+  montserrat: { family: "Montserrat", weight: 700, assPerEm: 1.562 },
+  roboto: { family: "Roboto", weight: 700, assPerEm: 1.2002 },
+  poppins: { family: "Poppins", weight: 700, assPerEm: 1.762 },
+  inter: { family: "Inter", weight: 700, assPerEm: 1.4302 },
+  "bebas-neue": { family: "Bebas Neue", weight: 400, assPerEm: 1.3 },
+  "rock-salt": { family: "Rock Salt", weight: 400, assPerEm: 2.3545 },
+  oswald: { family: "Oswald", weight: 700, assPerEm: 1.702 },
+  "space-grotesk": { family: "Space Grotesk", weight: 700, assPerEm: 1.442 },
+  "dm-sans": { family: "DM Sans", weight: 700, assPerEm: 1.322 },
+};
+
+interface Preset {
+  font: string;
+  /** ASS units = video pixels (the SDK sets PlayResX/Y to the video size). */
+  fontSize: number;
+  color: string;
+  outline: number;
+  shadow: number;
+  shadowColor: string;
+  marginV: number;
+}
+
+// The SDK's ASS colours are &HBBGGRR: karaoke's &H00FFFF is yellow, typewriter's &H00FF00 green;
+// typewriter's BackColour &H80000000 is black at half alpha. Its Fontname is replaced by the
+// style's default font (fonts.ts), so the preset's Arial/Impact/Courier never show.
+const PRESETS: Record<CaptionStyle, Preset> = {
+  tiktok: { font: "montserrat", fontSize: 72, color: "#ffffff", outline: 4, shadow: 0, shadowColor: "#000000", marginV: 480 },
+  karaoke: { font: "roboto", fontSize: 28, color: "#ffff00", outline: 2, shadow: 1, shadowColor: "#000000", marginV: 40 },
+  bounce: { font: "oswald", fontSize: 36, color: "#ffffff", outline: 4, shadow: 2, shadowColor: "#000000", marginV: 60 },
+  typewriter: { font: "dm-sans", fontSize: 24, color: "#00ff00", outline: 1, shadow: 0, shadowColor: "rgba(0, 0, 0, 0.5)", marginV: 30 },
+};
+const STYLES = ["tiktok", "karaoke", "bounce", "typewriter"] as const;
+type CaptionStyle = (typeof STYLES)[number];
+
+// ---- Cues and lines -------------------------------------------------------------------------
+
+interface Cue {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** One caption line on screen: its window and its words, each with the time it is spoken. */
+interface Line {
+  start: number;
+  end: number;
+  words: Array<{ text: string; start: number; end: number }>;
+  /** Keep the cue's own line breaks (ungrouped cues); grouped words are joined on one line. */
+  breaks: boolean;
+}
+
+function cuesOf(el: VargElementJson, ctx: ComposeContext): Cue[] {
+  const { srt, src } = el.props;
+  // `srt` wins over `src`, as in the SDK.
+  const url = typeof srt === "string" ? srt : typeof src === "string" ? src : null;
+  if (url !== null) return parseSrt(ctx.subtitles(url), url);
+  if (isElement(src) && src.type === "speech") {
+    const words = src.resolved?.words;
+    if (!words?.length) {
+      throw new ComposeError("<Captions> from a <Speech> needs the speech's word timings, and this speech has none");
+    }
+    return words.map((w) => ({ start: w.start, end: w.end, text: w.word.trim() }));
+  }
+  throw new ComposeError('<Captions> needs `src`: an SRT file URL or a <Speech> element (or `srt`: an SRT URL)');
+}
+
+// Scripts written without spaces (CJK, Thai, …) join words without one: smartJoin in the SDK.
+const SPACELESS = /[\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff\u2e80-\u2fdf\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff65-\uff9f]|[\ud840-\ud86e][\udc00-\udfff]/;
+const needsSpace = (prev: string, next: string) => !SPACELESS.test(prev.slice(-2)) && !SPACELESS.test(next.slice(0, 2));
+
+/** The SDK's timing: convertSrtToAss (one line per cue, ended by the next cue's start) and
+ *  convertSrtToAssGrouped (wordsPerLine cues per line, shown until the next line starts; each
+ *  word active from its start until the next word's). */
+function linesOf(cues: Cue[], wordsPerLine: number | null): Line[] {
+  const sorted = cues.map((c, i) => ({ ...c, i })).sort((a, b) => a.start - b.start || a.i - b.i);
+  if (wordsPerLine === null) {
+    return sorted.map((cue, i) => {
+      const end = Math.min(cue.end, sorted[i + 1]?.start ?? Infinity);
+      return { start: cue.start, end, words: [{ text: cue.text, start: cue.start, end }], breaks: true };
+    });
+  }
+  const lines: Line[] = [];
+  for (let g = 0; g < sorted.length; g += wordsPerLine) {
+    const group = sorted.slice(g, g + wordsPerLine);
+    const end = sorted[g + wordsPerLine]?.start ?? group.at(-1)!.end;
+    lines.push({
+      start: group[0]!.start,
+      end,
+      words: group.map((cue, k) => ({ text: cue.text.replace(/\s+/g, " ").trim(), start: cue.start, end: group[k + 1]?.start ?? end })),
+      breaks: false,
+    });
+  }
+  return lines;
+}
+
+// ---- Motion the SDK documents but its code does not draw -------------------------------------
+// Its README promises "words bounce in" and "typing effect"; its code only switches the preset
+// (font, size, colours). The line windows and highlight timing stay the SDK's; these add the
+// documented motion inside them: a word pops in when it starts, or types out over its time.
+const BOUNCE_S = 0.3;
+const TYPE_S_PER_CHAR = 0.05;
+
+const KEYFRAMES = `@keyframes rf-cap-active { from, to { color: var(--rf-cap-active); } }
+@keyframes rf-cap-bounce { 0% { opacity: 0; transform: translateY(35%) scale(0.4); } 55% { opacity: 1; transform: translateY(-8%) scale(1.15); } 100% { opacity: 1; transform: none; } }
+@keyframes rf-cap-hidden { from, to { opacity: 0; } }`;
+
+function wordHtml(
+  word: Line["words"][number],
+  style: CaptionStyle,
+  highlight: boolean,
+  breaks: boolean,
+): string {
+  const animations: string[] = [];
+  // Active while spoken: the window is half-open, like the driver's clips ([start, end)).
+  if (highlight && word.end > word.start) animations.push(`rf-cap-active ${ms(word.end - word.start)} linear ${ms(word.start)}`);
+  if (style === "bounce") {
+    animations.push(`rf-cap-bounce ${ms(Math.min(BOUNCE_S, Math.max(0.05, word.end - word.start)))} ease-out ${ms(word.start)} both`);
+  }
+  const text = (s: string) => (breaks ? s.split("\n").map(escapeHtml).join("<br>") : escapeHtml(s));
+  let inner = text(word.text);
+  if (style === "typewriter") {
+    // Each character stays hidden until its turn: a hiding animation lasting until then.
+    const chars = Array.from(word.text);
+    const step = Math.min(TYPE_S_PER_CHAR, Math.max(0, word.end - word.start) / Math.max(1, chars.length));
+    inner = chars
+      .map((c, k) => (c === "\n" ? "<br>" : `<span style="animation: rf-cap-hidden ${ms(word.start + k * step)} linear 0ms">${escapeHtml(c)}</span>`))
+      .join("");
+  }
+  const style_ = animations.length ? ` style="animation: ${animations.join(", ")}"` : "";
+  return `<span class="rf-cap-word"${style_}>${inner}</span>`;
+}
+
+export const captions: ComponentRenderer = (el, ctx, at) => {
+  const p = el.props;
+  const style = p.style === undefined ? "tiktok" : oneOf(p.style, STYLES, "<Captions> style");
+  const preset = PRESETS[style];
+  const position = p.position === undefined ? "bottom" : oneOf(p.position, ["top", "center", "bottom"] as const, "<Captions> position");
+  const color = p.color === undefined ? preset.color : cssColor(p.color, "<Captions> color");
+  const active = p.activeColor === undefined ? null : cssColor(p.activeColor, "<Captions> activeColor");
+  const assSize = p.fontSize === undefined ? preset.fontSize : numberProp(p.fontSize, "<Captions> fontSize", 1, 2000);
+  const wordsPerLine = p.wordsPerLine === undefined ? null : Math.round(numberProp(p.wordsPerLine, "<Captions> wordsPerLine", 1, 1000));
+  // An unknown font falls back to Montserrat, as resolveFonts does.
+  const font = CAPTION_FONTS[typeof p.font === "string" ? p.font : preset.font] ?? CAPTION_FONTS.montserrat!;
+
+  const lines = linesOf(cuesOf(el, ctx), wordsPerLine);
+  // Times in the file count from the enclosing window (the clip, or the video at Render level);
+  // nothing shows outside it.
+  const windowEnd = at.start + at.duration;
+  ctx.addCss(KEYFRAMES);
+  const id = ctx.nextId("captions");
+  // ASS layout: centred between 10 px side margins, MarginV from the bottom or top edge
+  // (none for center, as the SDK sets), libass's smart wrapping ≈ balanced lines.
+  const edge =
+    position === "bottom" ? `bottom: min(${preset.marginV}px, calc(100% - 1.3em));` : position === "top" ? `top: min(${preset.marginV}px, calc(100% - 1.3em));` : "top: 50%; transform: translateY(-50%);";
+  const outline = preset.outline > 0 ? `-webkit-text-stroke: ${preset.outline * 2}px #000; paint-order: stroke fill;` : "";
+  const shadow = preset.shadow > 0 ? `text-shadow: ${preset.shadow}px ${preset.shadow}px 0 ${preset.shadowColor};` : "";
+  ctx.addCss(
+    `#${id} .rf-cap-line { position: absolute; left: 10px; right: 10px; ${edge} margin: 0; text-align: center; text-wrap: balance; ` +
+      `font-family: "${font.family}", sans-serif; font-weight: ${font.weight}; font-size: ${Math.round((assSize / font.assPerEm) * 100) / 100}px; ` +
+      `line-height: ${font.assPerEm}; color: ${color}; --rf-cap-active: ${active ?? color}; ${outline} ${shadow} }\n` +
+      `#${id} .rf-cap-word { display: inline-block; }`,
+  );
+  const html: string[] = [];
+  for (const line of lines) {
+    const start = at.start + line.start;
+    const end = Math.min(at.start + line.end, windowEnd);
+    if (!(end > start) || start >= windowEnd) continue;
+    // The SDK highlights only grouped words with an activeColor.
+    const highlight = active !== null && !line.breaks;
+    const words = line.words.map((w) => wordHtml({ text: w.text, start: at.start + w.start, end: Math.min(at.start + w.end, end) }, style, highlight, line.breaks));
+    const joined = words.reduce((acc, w, k) => (k === 0 ? w : acc + (needsSpace(line.words[k - 1]!.text, line.words[k]!.text) ? " " : "") + w), "");
+    html.push(`<p class="rf-cap-line" data-start="${sec(start)}" data-duration="${sec(end - start)}">${joined}</p>`);
+  }
+  return `<div id="${id}" class="rf-captions" style="position: absolute; inset: 0; pointer-events: none">${html.join("")}${audioOf(el, ctx, at)}</div>`;
+};
+
+/** `withAudio` plays the Speech's audio from the start of the window, as the SDK mixes it. */
+function audioOf(el: VargElementJson, ctx: ComposeContext, at: Placement): string {
+  const src = el.props.src;
+  if (el.props.withAudio !== true || !isElement(src) || !src.resolved?.url) return "";
+  const media = ctx.media(src.resolved.url);
+  const duration = Math.min(media.duration ?? src.resolved.duration, at.duration);
+  return `<audio src="${escapeHtml(media.path)}" data-start="${sec(at.start)}" data-duration="${sec(duration)}"></audio>`;
+}
