@@ -1,22 +1,27 @@
-// The Hono app: public API under /v3 (API key), capability URLs under /v1 (signed, no key).
-import { Hono } from "hono";
+// The Hono app: the HyperFrames dialect under /v3 and the varg dialect under /api (both with
+// API keys), capability URLs under /v1 (signed, no key).
+import { Hono, type Context } from "hono";
 import type { AppEnv } from "./env.ts";
-import { ApiError, handleError } from "./api/errors.ts";
-import { requireApiKey } from "./api/auth.ts";
-import { idempotent } from "./api/idempotency.ts";
-import { limitRequests } from "./api/rate-limit.ts";
-import { assetRoutes } from "./api/assets.ts";
-import { renderRoutes } from "./api/renders.ts";
-import { userRoutes } from "./api/users.ts";
-import { webhookRoutes } from "./api/webhooks.ts";
+import { DomainError } from "./core/errors.ts";
 import { fileRoutes } from "./api/files.ts";
 import { captureFileRoutes } from "./api/capture-files.ts";
 import { uploadRoutes } from "./api/uploads.ts";
+import { hyperframesApi } from "./dialects/hyperframes/index.ts";
+import { hyperframesError } from "./dialects/hyperframes/errors.ts";
+import { vargApi } from "./dialects/varg/index.ts";
+import { vargError } from "./dialects/varg/errors.ts";
 
 export const app = new Hono<AppEnv>();
 
-app.onError(handleError);
-app.notFound((c) => handleError(new ApiError(404, "not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`), c));
+/** Errors outside a dialect's routes (unknown paths, capability URLs) in the dialect of the path. */
+function errorFor(err: Error, c: Context<AppEnv>): Response {
+  return new URL(c.req.url).pathname.startsWith("/api/") ? vargError(err, c) : hyperframesError(err, c);
+}
+
+app.onError(errorFor);
+app.notFound((c) =>
+  errorFor(new DomainError("not_found", "not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`), c),
+);
 
 app.get("/healthz", (c) => c.json({ ok: true }));
 
@@ -24,13 +29,5 @@ app.route("/v1/files", fileRoutes);
 app.route("/v1/capture", captureFileRoutes);
 app.route("/v1/uploads", uploadRoutes);
 
-app.use("/v3/*", requireApiKey);
-app.use("/v3/*", limitRequests);
-// Creation endpoints honour Idempotency-Key (scoped per endpoint).
-app.on("POST", "/v3/assets", idempotent("assets.upload"));
-app.on("POST", "/v3/assets/direct-uploads", idempotent("assets.direct_upload"));
-app.on("POST", "/v3/hyperframes/renders", idempotent("renders.create"));
-app.route("/v3/assets", assetRoutes);
-app.route("/v3/hyperframes/renders", renderRoutes);
-app.route("/v3/users", userRoutes);
-app.route("/v3/webhooks", webhookRoutes);
+app.route("/v3", hyperframesApi);
+app.route("/api", vargApi);

@@ -21,6 +21,16 @@ const ConfigSchema = z.object({
   urlFetchTimeoutMs: positiveInt,
   frameTimeoutMs: positiveInt,
   publicOrigin: z.string().url().optional(),
+  /** varg dialect: requests per minute and concurrent renders per user (the seed's 10 and 5). */
+  vargRateLimitPerMinute: positiveInt.default(10),
+  vargMaxConcurrentRenders: positiveInt.default(5),
+  /** varg SSE: keepalive comment interval and stream lifetime (15 s and 15 min in the seed). */
+  vargKeepaliveMs: positiveInt.default(15_000),
+  vargStreamTimeoutMs: positiveInt.default(15 * 60_000),
+  /** Largest TSX source accepted (bytes). */
+  vargMaxCodeBytes: positiveInt.default(256 * 1024),
+  /** Largest media file a scene may reference (bytes). */
+  maxMediaBytes: positiveInt.default(200 * 1024 * 1024),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -46,6 +56,12 @@ export function configFrom(env: Env): Config {
       urlFetchTimeoutMs: env.URL_FETCH_TIMEOUT_MS,
       frameTimeoutMs: env.FRAME_TIMEOUT_MS,
       publicOrigin: env.PUBLIC_ORIGIN || undefined,
+      vargRateLimitPerMinute: env.VARG_RATE_LIMIT_PER_MINUTE || undefined,
+      vargMaxConcurrentRenders: env.VARG_MAX_CONCURRENT_RENDERS || undefined,
+      vargKeepaliveMs: env.VARG_KEEPALIVE_MS || undefined,
+      vargStreamTimeoutMs: env.VARG_STREAM_TIMEOUT_MS || undefined,
+      vargMaxCodeBytes: env.VARG_MAX_CODE_BYTES || undefined,
+      maxMediaBytes: env.MAX_MEDIA_BYTES || undefined,
     });
     cache.set(env, config);
   }

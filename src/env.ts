@@ -31,6 +31,12 @@ export interface Env {
   FRAME_TIMEOUT_MS: string;
   /** Optional: origin the browser uses to load composition pages (defaults to the request origin). */
   PUBLIC_ORIGIN?: string;
+  VARG_RATE_LIMIT_PER_MINUTE?: string;
+  VARG_MAX_CONCURRENT_RENDERS?: string;
+  VARG_KEEPALIVE_MS?: string;
+  VARG_STREAM_TIMEOUT_MS?: string;
+  VARG_MAX_CODE_BYTES?: string;
+  MAX_MEDIA_BYTES?: string;
 }
 
 export type AppEnv = {

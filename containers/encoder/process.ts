@@ -97,3 +97,38 @@ export async function audioFacts(
     return { hasAudio: false, duration: null, channels: null };
   }
 }
+
+export interface MediaProbe {
+  /** FFmpeg's format names, e.g. "mov,mp4,m4a,3gp,3g2,mj2", "png_pipe", "mp3". */
+  format: string;
+  duration: number | null;
+  video: { codec: string; width: number; height: number } | null;
+  hasAudio: boolean;
+}
+
+/** What a media file is, or null when FFmpeg cannot read it as media at all. */
+export async function mediaProbe(file: string): Promise<MediaProbe | null> {
+  let text: string;
+  try {
+    text = await output("ffprobe", [
+      "-v", "error", "-show_entries",
+      "stream=codec_type,codec_name,width,height:format=format_name,duration", "-of", "json", file,
+    ]);
+  } catch {
+    return null;
+  }
+  const json = JSON.parse(text) as {
+    streams?: { codec_type?: string; codec_name?: string; width?: number; height?: number }[];
+    format?: { format_name?: string; duration?: string };
+  };
+  const streams = json.streams ?? [];
+  const video = streams.find((s) => s.codec_type === "video" && s.width && s.height);
+  const duration = Number(json.format?.duration);
+  if (!streams.length) return null;
+  return {
+    format: json.format?.format_name ?? "",
+    duration: Number.isFinite(duration) && duration > 0 ? duration : null,
+    video: video ? { codec: video.codec_name ?? "", width: video.width!, height: video.height! } : null,
+    hasAudio: streams.some((s) => s.codec_type === "audio"),
+  };
+}

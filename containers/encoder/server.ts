@@ -2,6 +2,8 @@
 // locally, as a plain process behind the same Container class.
 //   GET  /healthz    → {ok, ffmpeg}
 //   POST /segments   → body: concatenated JPEG/PNG frames; answers one closed-GOP Matroska segment
+//   POST /probe      → body: one media file; answers what it is (format, duration, video size,
+//                      audio) as JSON, or 422 when it is not media FFmpeg can read
 //   POST /finalize   → body: [u64 BE length][segment]… then [u64 BE length][audio source]…;
 //                      answers the joined video (stream copy) with the audio mix of
 //                      `x-audio-mix` (URI-encoded JSON, see audio-mix.ts)
@@ -27,7 +29,7 @@ import {
   type FinalizeSpec,
   type SegmentSpec,
 } from "./ffmpeg-args.ts";
-import { audioFacts, FfmpegError, killAll, output, probe, start, type Running } from "./process.ts";
+import { audioFacts, FfmpegError, killAll, mediaProbe, output, probe, start, type Running } from "./process.ts";
 import { AudioMixError, parseAudioTracks, type AudioTrack } from "./audio-mix.ts";
 
 class HttpError extends Error {
@@ -290,6 +292,22 @@ function sendError(req: http.IncomingMessage, res: http.ServerResponse, err: unk
   req.resume();
 }
 
+/** Probes one uploaded media file (scenes reference media by URL: what is it, how long). */
+async function probeMedia(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), "probe-"));
+  try {
+    const file = path.join(dir, "media");
+    await pipeline(req, fs.createWriteStream(file));
+    const facts = await mediaProbe(file);
+    if (!facts) throw new HttpError(422, "not_media", "the file is not audio, video or an image that FFmpeg can read");
+    const body = JSON.stringify(facts);
+    res.writeHead(200, { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) });
+    res.end(body);
+  } finally {
+    await fsp.rm(dir, { recursive: true, force: true });
+  }
+}
+
 let ffmpegVersion = "";
 
 async function route(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
@@ -300,6 +318,8 @@ async function route(req: http.IncomingMessage, res: http.ServerResponse, url: U
     res.end(body);
   } else if (req.method === "POST" && url.pathname === "/segments") {
     await encodeSegment(req, res, url.searchParams);
+  } else if (req.method === "POST" && url.pathname === "/probe") {
+    await probeMedia(req, res);
   } else if (req.method === "POST" && url.pathname === "/finalize") {
     await finalize(req, res, url.searchParams);
   } else {

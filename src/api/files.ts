@@ -5,7 +5,7 @@ import { Hono } from "hono";
 import type { AppEnv, Env } from "../env.ts";
 import { configFrom } from "../config.ts";
 import { checkSignedPath, signPath } from "../lib/signing.ts";
-import { ApiError } from "./errors.ts";
+import { DomainError } from "../core/errors.ts";
 import { r2ObjectResponse } from "../lib/r2-response.ts";
 
 const PURPOSE = "file";
@@ -31,10 +31,10 @@ fileRoutes.on(["GET", "HEAD"], "/*", async (c) => {
   );
   if (!check.ok) {
     const why = { missing: "is missing its signature", expired: "has expired", invalid: "has an invalid signature" };
-    throw new ApiError(403, "signature_invalid", `this download URL ${why[check.reason]}`);
+    throw new DomainError("forbidden", "signature_invalid", `this download URL ${why[check.reason]}`);
   }
   const key = decodeURIComponent(path.slice(PREFIX.length));
   const res = await r2ObjectResponse(c.env.BUCKET, key, c.req.raw, "private, max-age=300");
-  if (!res) throw new ApiError(404, "not_found", "file not found");
+  if (!res) throw new DomainError("not_found", "not_found", "file not found");
   return res;
 });

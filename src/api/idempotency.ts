@@ -7,7 +7,7 @@ import type { AppEnv } from "../env.ts";
 import { db } from "../db/client.ts";
 import { idempotencyKeys } from "../db/schema.ts";
 import { sha256Hex } from "../lib/hash.ts";
-import { ApiError } from "./errors.ts";
+import { DomainError } from "../core/errors.ts";
 
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_:.-]{1,255}$/;
 const TTL_MS = 24 * 60 * 60 * 1000;
@@ -27,9 +27,7 @@ export function idempotent(endpoint: string) {
     const key = c.req.header("idempotency-key");
     if (key === undefined) return next();
     if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
-      throw new ApiError(
-        400,
-        "invalid_parameter",
+      throw new DomainError("invalid", "invalid_parameter",
         "Idempotency-Key must be 1–255 characters from [A-Za-z0-9_:.-]",
         "Idempotency-Key",
       );
@@ -53,9 +51,7 @@ export function idempotent(endpoint: string) {
     if (claimed.length === 0) {
       const first = await database.select().from(idempotencyKeys).where(where).get();
       if (first && first.requestHash !== fingerprint) {
-        throw new ApiError(
-          422,
-          "idempotency_key_reused",
+        throw new DomainError("unprocessable", "idempotency_key_reused",
           `Idempotency-Key '${key}' was already used with a different request`,
           "Idempotency-Key",
         );
@@ -67,9 +63,7 @@ export function idempotent(endpoint: string) {
         });
       }
       if (first && now - first.createdAt < ABANDONED_MS) {
-        throw new ApiError(
-          409,
-          "idempotency_request_in_progress",
+        throw new DomainError("conflict", "idempotency_request_in_progress",
           `a request with Idempotency-Key '${key}' is still being processed; retry shortly`,
           "Idempotency-Key",
           { "retry-after": "1" },

@@ -1,6 +1,6 @@
 // Reads a JSON body and validates it with a zod schema, answering the error envelope.
 import type { z } from "zod";
-import { ApiError, fromZodError } from "./errors.ts";
+import { DomainError, fromZodError } from "../core/errors.ts";
 
 export async function jsonBody<S extends z.ZodType>(req: Request, schema: S, optional = false): Promise<z.infer<S>> {
   const text = await req.text();
@@ -9,7 +9,7 @@ export async function jsonBody<S extends z.ZodType>(req: Request, schema: S, opt
     try {
       value = JSON.parse(text);
     } catch (err) {
-      throw new ApiError(400, "invalid_request", `request body is not valid JSON: ${(err as Error).message}`);
+      throw new DomainError("invalid", "invalid_json", `request body is not valid JSON: ${(err as Error).message}`);
     }
   }
   const parsed = schema.safeParse(value);

@@ -5,7 +5,7 @@ import type { Env } from "../env.ts";
 import { configFrom } from "../config.ts";
 import { db } from "../db/client.ts";
 import { assets, type AssetRow } from "../db/schema.ts";
-import { ApiError } from "../api/errors.ts";
+import { DomainError } from "../core/errors.ts";
 import { newId } from "../lib/ids.ts";
 import { checkSignedPath, signPath } from "../lib/signing.ts";
 import { sha256OfStream } from "../lib/hash.ts";
@@ -56,13 +56,13 @@ export async function createDirectUpload(env: Env, accountId: string, origin: st
 async function pendingAsset(env: Env, assetId: string, accountId?: string): Promise<AssetRow> {
   const where = accountId ? and(eq(assets.id, assetId), eq(assets.accountId, accountId)) : eq(assets.id, assetId);
   const asset = await db(env.DB).select().from(assets).where(where).get();
-  if (!asset) throw new ApiError(404, "asset_not_found", `asset '${assetId}' was not found`, "asset_id");
+  if (!asset) throw new DomainError("not_found", "asset_not_found", `asset '${assetId}' was not found`, "asset_id");
   return asset;
 }
 
 function checkNotExpired(asset: AssetRow): void {
   if (asset.status === "pending_upload" && (asset.uploadExpiresAt ?? 0) < Date.now()) {
-    throw new ApiError(410, "upload_expired", `the upload URL for asset '${asset.id}' has expired; create a new direct upload`);
+    throw new DomainError("gone", "upload_expired", `the upload URL for asset '${asset.id}' has expired; create a new direct upload`);
   }
 }
 
@@ -71,16 +71,14 @@ export async function receiveUpload(env: Env, request: Request, assetId: string,
   const check = await checkSignedPath(configFrom(env).signingSecret, PURPOSE, UPLOAD_PATH_PREFIX + assetId, exp, sig);
   if (!check.ok) {
     throw check.reason === "expired"
-      ? new ApiError(410, "upload_expired", "this upload URL has expired; create a new direct upload")
-      : new ApiError(403, "signature_invalid", "this upload URL is not valid");
+      ? new DomainError("gone", "upload_expired", "this upload URL has expired; create a new direct upload")
+      : new DomainError("forbidden", "signature_invalid", "this upload URL is not valid");
   }
   const asset = await pendingAsset(env, assetId);
   checkNotExpired(asset);
   const length = Number(request.headers.get("content-length") ?? NaN);
   if (!Number.isSafeInteger(length) || length !== asset.sizeBytes || !request.body) {
-    throw new ApiError(
-      400,
-      "upload_size_mismatch",
+    throw new DomainError("invalid", "upload_size_mismatch",
       `upload is ${Number.isNaN(length) ? "of unknown size (send Content-Length)" : `${length} bytes`}; size_bytes promised ${asset.sizeBytes}`,
       "size_bytes",
     );
@@ -90,7 +88,7 @@ export async function receiveUpload(env: Env, request: Request, assetId: string,
     // accept them if they match what was completed, and keep the stored copy.
     const digest = await sha256OfStream(request.body);
     if (digest !== asset.sha256) {
-      throw new ApiError(409, "invalid_request", `asset '${assetId}' is already complete with different bytes`);
+      throw new DomainError("conflict", "invalid_request", `asset '${assetId}' is already complete with different bytes`);
     }
     return;
   }
@@ -101,7 +99,7 @@ export async function receiveUpload(env: Env, request: Request, assetId: string,
     });
   } catch (err) {
     if (asset.expectedSha256 && /sha-?256|checksum|digest/i.test(String(err))) {
-      throw new ApiError(400, "checksum_mismatch", "uploaded bytes do not match checksum_sha256", "checksum_sha256");
+      throw new DomainError("invalid", "checksum_mismatch", "uploaded bytes do not match checksum_sha256", "checksum_sha256");
     }
     throw err;
   }
@@ -111,23 +109,23 @@ export async function completeUpload(env: Env, accountId: string, assetId: strin
   const asset = await pendingAsset(env, assetId, accountId);
   if (asset.status === "ready") {
     if (checksum && asset.sha256 !== checksum) {
-      throw new ApiError(400, "checksum_mismatch", "checksum_sha256 does not match the uploaded bytes", "checksum_sha256");
+      throw new DomainError("invalid", "checksum_mismatch", "checksum_sha256 does not match the uploaded bytes", "checksum_sha256");
     }
     return asset; // complete is idempotent
   }
   checkNotExpired(asset);
   const object = await env.BUCKET.get(r2Keys.assetSource(assetId));
   if (!object) {
-    throw new ApiError(409, "upload_not_received", `nothing has been uploaded for asset '${assetId}' yet; PUT the zip to upload_url first`);
+    throw new DomainError("conflict", "upload_not_received", `nothing has been uploaded for asset '${assetId}' yet; PUT the zip to upload_url first`);
   }
   if (object.size !== asset.sizeBytes) {
-    throw new ApiError(400, "upload_size_mismatch", `uploaded ${object.size} bytes; size_bytes promised ${asset.sizeBytes}`, "size_bytes");
+    throw new DomainError("invalid", "upload_size_mismatch", `uploaded ${object.size} bytes; size_bytes promised ${asset.sizeBytes}`, "size_bytes");
   }
   const actual = await sha256OfStream(object.body);
   const expected = checksum ?? asset.expectedSha256;
   if (expected && expected !== actual) {
     await env.BUCKET.delete(r2Keys.assetSource(assetId));
-    throw new ApiError(400, "checksum_mismatch", "checksum_sha256 does not match the uploaded bytes; upload again", "checksum_sha256");
+    throw new DomainError("invalid", "checksum_mismatch", "checksum_sha256 does not match the uploaded bytes; upload again", "checksum_sha256");
   }
   return finishDirectUpload(env, asset, actual, object.size);
 }

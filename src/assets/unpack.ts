@@ -2,7 +2,7 @@
 // safe paths, a cap on total unpacked bytes and on the compression ratio (zip bombs), and
 // a cap on the number of entries. Only one file is held in memory at a time.
 import { Unzip, UnzipInflate } from "fflate";
-import { ApiError } from "../api/errors.ts";
+import { DomainError } from "../core/errors.ts";
 import { checkProjectPath } from "./project-paths.ts";
 import { concatBytes } from "../lib/bytes.ts";
 
@@ -33,8 +33,8 @@ export interface UnpackSummary {
 const ZIP_MAGIC = [0x50, 0x4b]; // "PK"
 const IGNORED = /(^|\/)(__MACOSX\/|\.DS_Store$)/;
 
-function invalid(message: string): ApiError {
-  return new ApiError(400, "hyperframes_project_invalid", message, "file");
+function invalid(message: string): DomainError {
+  return new DomainError("invalid", "invalid_source", message, "file");
 }
 
 export async function unpackZip(
@@ -47,7 +47,7 @@ export async function unpackZip(
   let unpackedBytes = 0;
   let compressedBytes = 0;
   let entries = 0;
-  let failure: ApiError | null = null;
+  let failure: DomainError | null = null;
 
   const unzip = new Unzip((file) => {
     entries++;
@@ -66,9 +66,7 @@ export async function unpackZip(
       size += data.length;
       unpackedBytes += data.length;
       if (unpackedBytes > limits.maxUnpackedBytes) {
-        failure = new ApiError(
-          413,
-          "hyperframes_project_too_large",
+        failure = new DomainError("too_large", "project_too_large",
           `project unpacks to more than ${limits.maxUnpackedBytes} bytes`,
           "file",
         );
@@ -104,7 +102,7 @@ export async function unpackZip(
       unzip.push(value ?? new Uint8Array(0), done);
     } catch (err) {
       await reader.cancel().catch(() => {});
-      throw err instanceof ApiError ? err : invalid(`zip archive is corrupt: ${(err as Error).message}`);
+      throw err instanceof DomainError ? err : invalid(`zip archive is corrupt: ${(err as Error).message}`);
     }
     if (failure) {
       await reader.cancel().catch(() => {});

@@ -1,6 +1,6 @@
 // D1 holds metadata only; bytes live in R2 and live render state in the RenderJob DO.
 // Timestamps are unix milliseconds.
-import type { JsonValue } from "../jobs/render-state.ts";
+import type { JsonValue, OutputFile } from "../jobs/render-state.ts";
 import { sqliteTable, text, integer, real, index, uniqueIndex, primaryKey } from "drizzle-orm/sqlite-core";
 
 export const accounts = sqliteTable("accounts", {
@@ -62,8 +62,12 @@ export const renders = sqliteTable(
     assetId: text("asset_id")
       .notNull()
       .references(() => assets.id),
+    // The API dialect that created it (hyperframes | varg); an account sees renders of both.
+    dialect: text("dialect").notNull().default("hyperframes"),
     // Mirror of the RenderJob DO's status: queued | rendering | completed | failed
     status: text("status").notNull(),
+    // video | stills (one image per clip, no video)
+    outputKind: text("output_kind").notNull().default("video"),
     title: text("title"),
     callbackId: text("callback_id"),
     callbackUrl: text("callback_url"),
@@ -83,6 +87,9 @@ export const renders = sqliteTable(
     thumbnailKey: text("thumbnail_key"),
     outputBytes: integer("output_bytes"),
     failureMessage: text("failure_message"),
+    failureCategory: text("failure_category"),
+    // Files besides the video (stills, generated assets): R2 keys with their media types.
+    files: text("files", { mode: "json" }).$type<OutputFile[]>(),
     // What the render noticed but did not fail on (e.g. requests refused by the sandbox).
     warnings: text("warnings", { mode: "json" }).$type<string[]>(),
     createdAt: integer("created_at").notNull(),

@@ -79,3 +79,21 @@ export async function finalizeSegments(
   );
   return expectOk(res, "finalizing video");
 }
+
+/** What the encoder's ffprobe says a media file is (see containers/encoder/process.ts). */
+export interface MediaProbe {
+  format: string;
+  duration: number | null;
+  video: { codec: string; width: number; height: number } | null;
+  hasAudio: boolean;
+}
+
+/** Probes a media file; null when it is not media FFmpeg can read. */
+export async function probeMedia(env: Env, body: ReadableStream<Uint8Array> | Uint8Array): Promise<MediaProbe | null> {
+  const res = await encoderFor(env, 0).fetch(new Request("http://encoder/probe", { method: "POST", body }));
+  if (res.status === 422) {
+    await res.body?.cancel();
+    return null;
+  }
+  return (await (await expectOk(res, "probing media")).json()) as MediaProbe;
+}

@@ -5,8 +5,9 @@
 import type { Env } from "../env.ts";
 import { RenderMessageSchema, type RenderMessage } from "./messages.ts";
 import { renderJob } from "./job-stub.ts";
-import { CompositionError } from "../render/browser-session.ts";
+import { RenderFailure } from "../core/errors.ts";
 import { planRender } from "../render/plan.ts";
+import { prepareRender, type SourceBuilder } from "../render/prepare.ts";
 import { captureChunk } from "../render/capture.ts";
 import { finalizeRender } from "../render/finalize.ts";
 
@@ -14,11 +15,22 @@ import { finalizeRender } from "../render/finalize.ts";
 export const MAX_ATTEMPTS = 3;
 
 function describeStep(msg: RenderMessage): string {
-  return msg.kind === "capture" ? `capturing chunk ${msg.chunkIndex}` : msg.kind === "plan" ? "planning" : "finalizing";
+  switch (msg.kind) {
+    case "capture":
+      return `capturing chunk ${msg.chunkIndex}`;
+    case "prepare":
+      return "preparing the project";
+    case "plan":
+      return "planning";
+    case "finalize":
+      return "finalizing";
+  }
 }
 
-async function runStep(env: Env, msg: RenderMessage): Promise<void> {
+async function runStep(env: Env, msg: RenderMessage, builders: Record<string, SourceBuilder>): Promise<void> {
   switch (msg.kind) {
+    case "prepare":
+      return prepareRender(env, msg.renderId, builders);
     case "plan":
       return planRender(env, msg.renderId);
     case "capture":
@@ -28,7 +40,7 @@ async function runStep(env: Env, msg: RenderMessage): Promise<void> {
   }
 }
 
-async function handleMessage(env: Env, message: Message<unknown>): Promise<void> {
+async function handleMessage(env: Env, message: Message<unknown>, builders: Record<string, SourceBuilder>): Promise<void> {
   const parsed = RenderMessageSchema.safeParse(message.body);
   if (!parsed.success) {
     console.error("dropping malformed render message", message.body);
@@ -36,7 +48,7 @@ async function handleMessage(env: Env, message: Message<unknown>): Promise<void>
   }
   const msg = parsed.data;
   try {
-    await runStep(env, msg);
+    await runStep(env, msg, builders);
     message.ack();
   } catch (err) {
     try {
@@ -52,8 +64,8 @@ async function handleMessage(env: Env, message: Message<unknown>): Promise<void>
 async function recordFailure(env: Env, message: Message<unknown>, msg: RenderMessage, err: unknown): Promise<void> {
   const cause = err instanceof Error ? err.message : String(err);
   const job = renderJob(env, msg.renderId);
-  if (err instanceof CompositionError) {
-    await job.fail(cause);
+  if (err instanceof RenderFailure) {
+    await job.fail(cause, err.category);
     return message.ack();
   }
   console.error(`render ${msg.renderId}: ${describeStep(msg)} failed (attempt ${message.attempts})`, err);
@@ -65,8 +77,13 @@ async function recordFailure(env: Env, message: Message<unknown>, msg: RenderMes
   message.retry({ delaySeconds: 2 ** message.attempts });
 }
 
-export async function handleRenderBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  await Promise.all(batch.messages.map((m) => handleMessage(env, m)));
+/** `builders`: the source builders the dialects install (see src/index.ts). */
+export async function handleRenderBatch(
+  batch: MessageBatch<unknown>,
+  env: Env,
+  builders: Record<string, SourceBuilder> = {},
+): Promise<void> {
+  await Promise.all(batch.messages.map((m) => handleMessage(env, m, builders)));
 }
 
 /** Messages that exhausted the queue's own retries (e.g. the consumer itself crashed). */

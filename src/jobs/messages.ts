@@ -2,6 +2,7 @@
 import { z } from "zod";
 
 export const RenderMessageSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("prepare"), renderId: z.string() }),
   z.object({ kind: z.literal("plan"), renderId: z.string() }),
   z.object({ kind: z.literal("capture"), renderId: z.string(), chunkIndex: z.number().int().nonnegative() }),
   z.object({ kind: z.literal("finalize"), renderId: z.string() }),

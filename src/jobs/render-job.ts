@@ -16,6 +16,7 @@ import {
   type RenderPlan,
   type RenderSpec,
   type RenderState,
+  type FailureCategory,
 } from "./render-state.ts";
 import { RenderEventHub } from "./render-events.ts";
 import { rateLimiter } from "./job-stub.ts";
@@ -95,6 +96,15 @@ export class RenderJob extends DurableObject<Env> {
     return true;
   }
 
+  /** What the prepare phase learnt of the project: its frame rate, and stills to take. */
+  async recordPrepared(prepared: { fps: number; stills: number[] | null }): Promise<void> {
+    const state = this.require();
+    if (state.plan) return;
+    state.spec = { ...state.spec, fps: prepared.fps };
+    state.stills = prepared.stills;
+    await this.save();
+  }
+
   /** Records the plan once; later calls (duplicate plan deliveries) get the first plan back. */
   async recordPlan(plan: RenderPlan): Promise<RenderPlan> {
     const state = this.require();
@@ -158,22 +168,31 @@ export class RenderJob extends DurableObject<Env> {
   }
 
   /** Fails the render (a broken composition, retries exhausted, deleted, timed out). */
-  async fail(message: string): Promise<void> {
+  async fail(message: string, category: FailureCategory = "internal"): Promise<void> {
     const state = this.state;
     if (!state || isTerminal(state.status)) return;
     state.status = "failed";
     state.failureMessage = message;
+    state.failureCategory = category;
     await this.finish();
+  }
+
+  /** Forgets a render whose creation was rolled back (nothing else refers to it yet). */
+  async discard(): Promise<void> {
+    this.state = null;
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
   }
 
   /** Every way a render ends comes through here: record it and give back its slot. */
   private async finish(): Promise<void> {
     const state = this.require();
     state.completedAt = Date.now();
+    // D1 first, so whoever hears the terminal event can already read the final row.
+    await this.mirror();
     await this.save();
     await this.ctx.storage.deleteAlarm();
-    await this.mirror();
-    await rateLimiter(this.env, state.spec.accountId).releaseSlot(state.spec.renderId);
+    await rateLimiter(this.env, state.spec.slotScope ?? state.spec.accountId).releaseSlot(state.spec.renderId);
     if (state.spec.callbackUrl) await this.env.WEBHOOK_QUEUE.send({ renderId: state.spec.renderId, attempt: 1 });
   }
 
@@ -191,7 +210,7 @@ export class RenderJob extends DurableObject<Env> {
     if (!state || isTerminal(state.status)) return;
     const idle = Date.now() - state.updatedAt;
     if (idle >= STALL_TIMEOUT_MS) {
-      await this.fail(`render timed out: no progress for ${Math.round(idle / 1000)} s`);
+      await this.fail(`render timed out: no progress for ${Math.round(idle / 1000)} s`, "timeout");
     } else {
       await this.ctx.storage.setAlarm(state.updatedAt + STALL_TIMEOUT_MS);
     }
@@ -232,6 +251,8 @@ export class RenderJob extends DurableObject<Env> {
         thumbnailKey: s.output?.thumbnailKey ?? null,
         outputBytes: s.output?.bytes ?? null,
         failureMessage: s.failureMessage,
+        failureCategory: s.failureCategory ?? null,
+        files: s.output?.files ?? null,
         warnings: s.warnings,
         startedAt: s.startedAt,
         completedAt: s.completedAt,

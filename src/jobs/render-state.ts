@@ -21,6 +21,15 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 export interface RenderSpec {
   renderId: string;
   accountId: string;
+  /** The API dialect that created the render: its streams and webhooks speak it. */
+  dialect: string;
+  /** Name of the RateLimiter whose concurrency slot the render holds (per account and dialect). */
+  slotScope: string;
+  /** A source builder to run before planning (e.g. a scene compiled into the project), or null
+   *  when the project is ready at creation. */
+  prepare: string | null;
+  /** "video", or "stills": one image per entry of `plan.stills`, no video. */
+  output: OutputKind;
   assetId: string;
   entry: string;
   fps: number;
@@ -35,6 +44,21 @@ export interface RenderSpec {
   /** Where to POST the signed webhook when the render ends. */
   callbackUrl: string | null;
 }
+
+export const OutputKind = z.enum(["video", "stills"]);
+export type OutputKind = z.infer<typeof OutputKind>;
+
+/** A file the render produced besides its video (stills; generated assets), listed to clients. */
+export interface OutputFile {
+  key: string;
+  mediaType: string;
+  /** Flat on purpose: recursive JSON types are too deep for Durable Object RPC typing. */
+  metadata: Record<string, string | number | boolean | null>;
+}
+
+/** Why a render failed, coarsely (dialects expose it, e.g. varg's error_category). */
+export type { FailureCategory } from "../core/errors.ts";
+import type { FailureCategory } from "../core/errors.ts";
 
 export type ChunkStatus = "pending" | "capturing" | "done";
 
@@ -58,12 +82,16 @@ export interface RenderPlan {
   height: number;
   scale: number;
   chunks: ChunkEntry[];
+  /** Stills mode: the times (seconds) to capture, one image each. */
+  stills?: number[];
   /** The audio mix, resolved once at planning (absent in plans made before audio existed). */
   audio?: PlannedAudioTrack[];
 }
 
 export interface RenderOutput {
+  /** The video (or, for stills, the first still). */
   key: string;
+  files?: OutputFile[];
   thumbnailKey?: string | null;
   bytes: number;
   frameCount: number;
@@ -75,8 +103,12 @@ export interface RenderState {
   status: RenderStatus;
   plan: RenderPlan | null;
   finalizeDispatched: boolean;
+  /** Stills mode: the times (seconds) to capture, set by the prepare phase. */
+  stills?: number[] | null;
   output: RenderOutput | null;
   failureMessage: string | null;
+  /** Why it failed, coarsely: invalid_source | timeout | internal (| provider_error …). */
+  failureCategory?: FailureCategory | null;
   warnings: string[];
   createdAt: number;
   startedAt: number | null;

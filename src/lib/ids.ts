@@ -12,6 +12,5 @@ export const newId = {
   account: () => `acct_${randomToken(20)}`,
   apiKey: () => `key_${randomToken(20)}`,
   asset: () => `asset_${randomToken(24)}`,
-  render: () => `hfr_${randomToken(24)}`,
   webhookAttempt: () => `wha_${randomToken(20)}`,
 };

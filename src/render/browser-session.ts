@@ -1,6 +1,7 @@
 // One browser with one page showing a composition, driven through the `browser` binding
 // (Browser Rendering in production, Miniflare's local Chromium in development).
 // One page per browser: background tabs are never painted, so parallelism means browsers.
+import { RenderFailure } from "../core/errors.ts";
 import puppeteer, { type Browser, type CDPSession, type Page } from "@cloudflare/puppeteer";
 import { pageDriverSource } from "./page-driver.ts";
 import { z } from "zod";
@@ -9,7 +10,8 @@ import { PageAudioTrack } from "./audio-plan.ts";
 import { capturePrefix } from "./capture-url.ts";
 
 /** The composition itself is wrong (throws, declares no duration…): retrying cannot help. */
-export class CompositionError extends Error {}
+/** The composition itself is broken: retrying cannot help. */
+export class CompositionError extends RenderFailure {}
 
 /** What the page driver's probe() answers; validated, since the page runs untrusted code. */
 const ProbeResult = z.object({
@@ -109,6 +111,11 @@ export class CompositionSession {
     }
     const result = parsed.data;
     return { ...result, errors: [...new Set([...this.pageErrors, ...result.errors])] };
+  }
+
+  /** Changes the viewport (the plan step opens the page before it knows the composition's size). */
+  async resize(width: number, height: number): Promise<void> {
+    await this.page.setViewport({ width, height, deviceScaleFactor: 1 });
   }
 
   async seek(seconds: number): Promise<void> {

@@ -6,6 +6,7 @@ import { renderJob } from "../jobs/job-stub.ts";
 import type { RenderPlan } from "../jobs/render-state.ts";
 import { CompositionError, CompositionSession } from "./browser-session.ts";
 import { planAudio } from "./audio-plan.ts";
+import { captureStills } from "./stills.ts";
 import { frameCountFor, pendingChunks } from "./chunks.ts";
 import { recordBlockedRequests, scaleFor, sessionOptionsFor } from "./capture-settings.ts";
 
@@ -14,7 +15,7 @@ const DEFAULT_SIZE = { width: 1920, height: 1080 };
 export async function planRender(env: Env, renderId: string): Promise<void> {
   const job = renderJob(env, renderId);
   if (!(await job.beginPlanning())) return;
-  const { spec, plan: existing } = await job.snapshot();
+  const { spec, plan: existing, stills } = await job.snapshot();
   const config = configFrom(env);
 
   let plan = existing;
@@ -24,6 +25,17 @@ export async function planRender(env: Env, renderId: string): Promise<void> {
     let probe;
     try {
       probe = await session.probe();
+      if (spec.output === "stills" && !probe.errors.length && probe.hasRoot) {
+        // Stills are taken here, with the page that is already open, at the composition's size.
+        const times = stills ?? [0];
+        await session.resize(probe.width ?? DEFAULT_SIZE.width, probe.height ?? DEFAULT_SIZE.height);
+        await captureStills(env, renderId, session, times, job, {
+          width: probe.width ?? DEFAULT_SIZE.width,
+          height: probe.height ?? DEFAULT_SIZE.height,
+          duration: probe.duration ?? 0,
+        });
+        return;
+      }
     } finally {
       await session.close();
     }

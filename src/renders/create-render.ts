@@ -1,82 +1,70 @@
-// Creating a render: check the project, write the D1 row, initialise the RenderJob, queue
-// the plan step. If any step fails, the earlier ones are undone.
+// Creating a render, for any dialect: take a concurrency slot, write the D1 row, initialise the
+// RenderJob, queue the first step. If any step fails, the earlier ones are undone, so a failed
+// creation leaves nothing behind.
 import { eq } from "drizzle-orm";
 import type { Env } from "../env.ts";
 import { db } from "../db/client.ts";
 import { renders, type RenderRow } from "../db/schema.ts";
-import { ApiError } from "../api/errors.ts";
-import type { CreateRenderRequest } from "../api/schemas.ts";
-import { newId } from "../lib/ids.ts";
-import { r2Keys } from "../assets/layout.ts";
-import { checkProjectPath } from "../assets/project-paths.ts";
+import { DomainError } from "../core/errors.ts";
 import { rateLimiter, renderJob } from "../jobs/job-stub.ts";
-import { configFrom } from "../config.ts";
-import { checkOutboundUrl } from "../lib/url-safety.ts";
-import { projectAsset } from "./project-source.ts";
-import { aspectRatioProblem, readCompositionMeta, variableProblems } from "./composition-meta.ts";
-import type { RenderSpec } from "../jobs/render-state.ts";
+import type { AspectRatio, JsonValue, OutputFormat, OutputKind, Quality, RenderSpec, Resolution } from "../jobs/render-state.ts";
 
-export async function createRender(
-  env: Env,
-  accountId: string,
-  req: CreateRenderRequest,
-  origin: string,
-): Promise<RenderRow> {
-  if (req.callback_url) {
-    const check = checkOutboundUrl(req.callback_url, configFrom(env).allowLocalUrls);
-    if (!check.ok) throw new ApiError(400, "invalid_parameter", `callback_url ${check.reason}`, "callback_url");
-  }
-  const assetId = await projectAsset(env, accountId, req.project);
-  const entry = checkProjectPath(req.composition);
-  if (!entry.ok) {
-    throw new ApiError(400, "invalid_parameter", `composition path ${entry.reason}`, "composition");
-  }
-  const entryFile = await env.BUCKET.get(r2Keys.assetFile(assetId, entry.path));
-  if (!entryFile) {
-    throw new ApiError(
-      400,
-      "hyperframes_project_invalid",
-      `project has no entry file '${entry.path}' at its root`,
-      "composition",
-    );
-  }
-  const meta = await readCompositionMeta(new Response(entryFile.body));
-  const ratioProblem = req.aspect_ratio ? aspectRatioProblem(req.aspect_ratio, meta) : null;
-  if (ratioProblem) throw new ApiError(400, "invalid_parameter", ratioProblem, "aspect_ratio");
-  const problem = variableProblems(req.variables, meta.variables)[0];
-  if (problem) {
-    throw new ApiError(400, "hyperframes_project_invalid", problem.message, `variables.${problem.id}`);
-  }
+export interface NewRender {
+  /** Chosen by the dialect (its id format). */
+  id: string;
+  dialect: string;
+  accountId: string;
+  /** The project the engine renders; for a `prepare`d render, the asset the builder fills. */
+  assetId: string;
+  entry: string;
+  fps: number;
+  quality: Quality;
+  format: OutputFormat;
+  resolution: Resolution;
+  aspectRatio: AspectRatio | null;
+  variables: Record<string, JsonValue>;
+  output: OutputKind;
+  prepare: string | null;
+  title: string | null;
+  callbackId: string | null;
+  callbackUrl: string | null;
+  /** Origin the capture browser loads the composition page from. */
+  origin: string;
+  /** The concurrency limit to hold a slot under, and its scope (RateLimiter name). */
+  slots: { scope: string; max: number };
+}
 
+export async function createRender(env: Env, input: NewRender): Promise<RenderRow> {
   // A concurrent-render slot is taken last, before anything is written; every end of the
   // render (completed, failed, deleted, timed out) gives it back (see RenderJob).
-  const renderId = newId.render();
-  const { maxConcurrentRenders } = configFrom(env);
-  if (!(await rateLimiter(env, accountId).acquireSlot(renderId, maxConcurrentRenders))) {
-    throw new ApiError(
-      429,
+  const limiter = rateLimiter(env, input.slots.scope);
+  if (!(await limiter.acquireSlot(input.id, input.slots.max))) {
+    throw new DomainError(
+      "rate_limited",
       "rate_limit_exceeded",
-      `${maxConcurrentRenders} renders are already running for this account; retry when one finishes`,
+      `${input.slots.max} renders are already running for this account; retry when one finishes`,
       undefined,
       { "Retry-After": "10" },
     );
   }
 
   const row: RenderRow = {
-    id: renderId,
-    accountId,
-    assetId,
+    id: input.id,
+    accountId: input.accountId,
+    assetId: input.assetId,
+    dialect: input.dialect,
     status: "queued",
-    title: req.title ?? null,
-    callbackId: req.callback_id ?? null,
-    callbackUrl: req.callback_url ?? null,
-    composition: entry.path,
-    fps: req.fps,
-    quality: req.quality,
-    format: req.format,
-    resolution: req.resolution,
-    aspectRatio: req.aspect_ratio ?? null,
-    variables: req.variables,
+    outputKind: input.output,
+    title: input.title,
+    callbackId: input.callbackId,
+    callbackUrl: input.callbackUrl,
+    composition: input.entry,
+    fps: input.fps,
+    quality: input.quality,
+    format: input.format,
+    resolution: input.resolution,
+    aspectRatio: input.aspectRatio,
+    variables: input.variables,
     width: null,
     height: null,
     duration: null,
@@ -86,6 +74,8 @@ export async function createRender(
     thumbnailKey: null,
     outputBytes: null,
     failureMessage: null,
+    failureCategory: null,
+    files: null,
     warnings: [],
     createdAt: Date.now(),
     startedAt: null,
@@ -94,26 +84,36 @@ export async function createRender(
   };
   const spec: RenderSpec = {
     renderId: row.id,
-    accountId,
-    assetId,
-    entry: entry.path,
-    fps: req.fps,
-    quality: req.quality,
-    format: req.format,
-    resolution: req.resolution,
-    aspectRatio: req.aspect_ratio ?? null,
-    variablesJson: JSON.stringify(req.variables),
-    origin,
-    callbackUrl: req.callback_url ?? null,
+    accountId: input.accountId,
+    dialect: input.dialect,
+    slotScope: input.slots.scope,
+    prepare: input.prepare,
+    output: input.output,
+    assetId: input.assetId,
+    entry: input.entry,
+    fps: input.fps,
+    quality: input.quality,
+    format: input.format,
+    resolution: input.resolution,
+    aspectRatio: input.aspectRatio,
+    variablesJson: JSON.stringify(input.variables),
+    origin: input.origin,
+    callbackUrl: input.callbackUrl,
   };
 
   try {
     await db(env.DB).insert(renders).values(row);
     await renderJob(env, row.id).create(spec);
-    await env.RENDER_QUEUE.send({ kind: "plan", renderId: row.id });
+    try {
+      await env.RENDER_QUEUE.send({ kind: input.prepare ? "prepare" : "plan", renderId: row.id });
+    } catch (err) {
+      console.error(`render ${row.id}: could not be queued`, err);
+      throw new DomainError("unavailable", "enqueue_failed", "Failed to enqueue render job");
+    }
   } catch (err) {
+    await renderJob(env, row.id).discard().catch(() => {});
     await db(env.DB).delete(renders).where(eq(renders.id, row.id));
-    await rateLimiter(env, accountId).releaseSlot(renderId);
+    await limiter.releaseSlot(input.id);
     throw err;
   }
   return row;

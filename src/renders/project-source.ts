@@ -1,20 +1,15 @@
 // Turns a render request's `project` into a ready asset: an existing upload of this account,
-// an inline base64 zip, or a zip fetched from a public https URL (safely: no private hosts,
-// a size cap enforced while streaming, a time limit, and redirects checked hop by hop).
+// an inline base64 zip, or a zip fetched from a public https URL (see lib/safe-fetch.ts).
 import { and, eq } from "drizzle-orm";
 import type { Env } from "../env.ts";
 import { configFrom } from "../config.ts";
 import { db } from "../db/client.ts";
 import { assets } from "../db/schema.ts";
-import { ApiError } from "../api/errors.ts";
-import { tooLarge } from "../api/assets.ts";
-import type { CreateRenderRequest } from "../api/schemas.ts";
+import { DomainError } from "../core/errors.ts";
+import { tooLarge } from "../core/errors.ts";
 import { storeProject } from "../assets/store-project.ts";
-import { checkOutboundUrl } from "../lib/url-safety.ts";
-import { concatBytes } from "../lib/bytes.ts";
+import { fetchLimited, FetchProblem } from "../lib/safe-fetch.ts";
 import { fromBase64 } from "../lib/base64.ts";
-
-const MAX_REDIRECTS = 3;
 
 async function existingAsset(env: Env, accountId: string, assetId: string): Promise<string> {
   const asset = await db(env.DB)
@@ -23,7 +18,7 @@ async function existingAsset(env: Env, accountId: string, assetId: string): Prom
     .where(and(eq(assets.id, assetId), eq(assets.accountId, accountId)))
     .get();
   if (!asset || asset.status !== "ready") {
-    throw new ApiError(404, "asset_not_found", `asset '${assetId}' was not found`, "project.asset_id");
+    throw new DomainError("not_found", "asset_not_found", `asset '${assetId}' was not found`, "project.asset_id");
   }
   return asset.id;
 }
@@ -34,50 +29,33 @@ function decodeBase64Zip(data: string, max: number): Uint8Array {
   try {
     return fromBase64(clean);
   } catch {
-    throw new ApiError(400, "invalid_parameter", "project.data is not valid base64", "project.data");
+    throw new DomainError("invalid", "invalid_parameter", "project.data is not valid base64", "project.data");
   }
 }
 
 async function fetchZip(env: Env, raw: string): Promise<Uint8Array> {
   const config = configFrom(env);
-  const fail = (why: string) => new ApiError(400, "hyperframes_project_invalid", `project.url ${why}`, "project.url");
-  let target = raw;
-  for (let hop = 0; ; hop++) {
-    const check = checkOutboundUrl(target, config.allowLocalUrls);
-    if (!check.ok) throw new ApiError(400, "invalid_parameter", `project.url ${check.reason}`, "project.url");
-    let res: Response;
-    try {
-      res = await fetch(check.url, { redirect: "manual", signal: AbortSignal.timeout(config.urlFetchTimeoutMs) });
-    } catch (err) {
-      throw fail(`could not be fetched: ${(err as Error).name === "TimeoutError" ? "timed out" : (err as Error).message}`);
-    }
-    const location = res.headers.get("location");
-    if (res.status >= 300 && res.status < 400 && location) {
-      if (hop >= MAX_REDIRECTS) throw fail(`redirected more than ${MAX_REDIRECTS} times`);
-      target = new URL(location, check.url).toString();
-      continue;
-    }
-    if (!res.ok || !res.body) throw fail(`answered HTTP ${res.status}`);
-    if (Number(res.headers.get("content-length") ?? 0) > config.maxProjectBytes) throw tooLarge(config.maxProjectBytes, "project.url");
-    // Count bytes as they arrive: Content-Length may be absent or wrong.
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    const reader = res.body.getReader();
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      size += value.length;
-      if (size > config.maxProjectBytes) {
-        await reader.cancel();
-        throw tooLarge(config.maxProjectBytes, "project.url");
-      }
-      chunks.push(value);
-    }
-    return concatBytes(chunks, size);
+  try {
+    const { bytes } = await fetchLimited(raw, {
+      maxBytes: config.maxProjectBytes,
+      timeoutMs: config.urlFetchTimeoutMs,
+      allowLocal: config.allowLocalUrls,
+    });
+    return bytes;
+  } catch (err) {
+    if (!(err instanceof FetchProblem)) throw err;
+    if (err.kind === "too_large") throw tooLarge(config.maxProjectBytes, "project.url");
+    if (err.kind === "url_refused") throw new DomainError("invalid", "invalid_parameter", `project.url ${err.message}`, "project.url");
+    throw new DomainError("invalid", "invalid_source", `project.url ${err.message}`, "project.url");
   }
 }
 
-export async function projectAsset(env: Env, accountId: string, project: CreateRenderRequest["project"]): Promise<string> {
+export type ProjectSource =
+  | { type: "asset_id"; asset_id: string }
+  | { type: "base64"; data: string }
+  | { type: "url"; url: string };
+
+export async function projectAsset(env: Env, accountId: string, project: ProjectSource): Promise<string> {
   switch (project.type) {
     case "asset_id":
       return existingAsset(env, accountId, project.asset_id);

@@ -1,9 +1,9 @@
 // GET /v3/users/me — which account this key belongs to.
 import { Hono } from "hono";
 import { eq } from "drizzle-orm";
-import type { AppEnv } from "../env.ts";
-import { db } from "../db/client.ts";
-import { accounts } from "../db/schema.ts";
+import type { AppEnv } from "../../env.ts";
+import { db } from "../../db/client.ts";
+import { accounts } from "../../db/schema.ts";
 
 export const userRoutes = new Hono<AppEnv>();
 

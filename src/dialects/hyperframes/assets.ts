@@ -1,25 +1,22 @@
 // /v3/assets — project uploads: legacy multipart, and direct uploads (signed PUT + complete).
 import { Hono } from "hono";
-import type { AppEnv, Env } from "../env.ts";
-import type { AssetRow } from "../db/schema.ts";
-import { configFrom } from "../config.ts";
-import { ApiError } from "./errors.ts";
-import { jsonBody } from "./json-body.ts";
+import type { AppEnv, Env } from "../../env.ts";
+import type { AssetRow } from "../../db/schema.ts";
+import { configFrom } from "../../config.ts";
+import { DomainError, tooLarge } from "../../core/errors.ts";
+import { jsonBody } from "../../api/json-body.ts";
 import { CompleteUploadSchema, DirectUploadSchema } from "./schemas.ts";
-import { storeProject } from "../assets/store-project.ts";
-import { completeUpload, createDirectUpload } from "../assets/direct-upload.ts";
-import { normaliseSha256 } from "../lib/hash.ts";
-import { signedFileUrl } from "./files.ts";
-import { r2Keys } from "../assets/layout.ts";
+import { storeProject } from "../../assets/store-project.ts";
+import { completeUpload, createDirectUpload } from "../../assets/direct-upload.ts";
+import { normaliseSha256 } from "../../lib/hash.ts";
+import { signedFileUrl } from "../../api/files.ts";
+import { r2Keys } from "../../assets/layout.ts";
 
 /** Room for multipart boundaries and part headers on top of the file itself. */
 const MULTIPART_OVERHEAD = 64 * 1024;
 
 export const assetRoutes = new Hono<AppEnv>();
 
-export function tooLarge(max: number, param = "file"): ApiError {
-  return new ApiError(413, "hyperframes_project_too_large", `project zip is larger than the ${max}-byte limit`, param);
-}
 
 async function assetView(env: Env, origin: string, asset: AssetRow) {
   return {
@@ -36,17 +33,17 @@ assetRoutes.post("/", async (c) => {
   const declared = Number(c.req.header("content-length") ?? "0");
   if (declared > maxProjectBytes + MULTIPART_OVERHEAD) throw tooLarge(maxProjectBytes);
   if (!(c.req.header("content-type") ?? "").toLowerCase().startsWith("multipart/form-data")) {
-    throw new ApiError(400, "invalid_request", "expected a multipart/form-data body with the zip in field 'file'");
+    throw new DomainError("invalid", "invalid_request", "expected a multipart/form-data body with the zip in field 'file'");
   }
   let form: FormData;
   try {
     form = await c.req.formData();
   } catch {
-    throw new ApiError(400, "invalid_request", "multipart body could not be parsed");
+    throw new DomainError("invalid", "invalid_request", "multipart body could not be parsed");
   }
   const file = form.get("file");
   if (!(file instanceof File)) {
-    throw new ApiError(400, "invalid_parameter", "multipart field 'file' with the project zip is required", "file");
+    throw new DomainError("invalid", "invalid_parameter", "multipart field 'file' with the project zip is required", "file");
   }
   if (file.size > maxProjectBytes) throw tooLarge(maxProjectBytes);
   const asset = await storeProject(c.env, { accountId: c.get("accountId"), filename: file.name || "project.zip", body: file });

@@ -1,16 +1,26 @@
 // /v3/hyperframes/renders — create, read, list and delete renders, scoped to the key's account.
 import { Hono } from "hono";
 import { and, asc, desc, eq, isNull, lt, or } from "drizzle-orm";
-import type { AppEnv } from "../env.ts";
-import { configFrom } from "../config.ts";
-import { db } from "../db/client.ts";
-import { renders, webhookAttempts } from "../db/schema.ts";
-import { ApiError, fromZodError } from "./errors.ts";
+import type { AppEnv } from "../../env.ts";
+import { configFrom } from "../../config.ts";
+import { db } from "../../db/client.ts";
+import { renders, webhookAttempts } from "../../db/schema.ts";
+import { DomainError, fromZodError } from "../../core/errors.ts";
+import { randomToken } from "../../lib/ids.ts";
+import { checkOutboundUrl } from "../../lib/url-safety.ts";
+import { sseFrame, sseResponse } from "../../lib/sse.ts";
+import { jsonBody } from "../../api/json-body.ts";
+import { createRender } from "../../renders/create-render.ts";
+import { checkProject } from "../../renders/check-project.ts";
+import { projectAsset } from "../../renders/project-source.ts";
+import { cancelRender, ownedRender } from "../../renders/owned-render.ts";
+import { renderJob } from "../../jobs/job-stub.ts";
 import { CreateRenderSchema, ListQuerySchema } from "./schemas.ts";
-import { jsonBody } from "./json-body.ts";
-import { createRender } from "../renders/create-render.ts";
-import { renderDetail } from "../renders/render-detail.ts";
-import { renderJob } from "../jobs/job-stub.ts";
+import { eventData, renderDetail } from "./presenter.ts";
+
+export const DIALECT = "hyperframes";
+const KEEPALIVE_MS = 15_000;
+const newRenderId = () => `hfr_${randomToken(24)}`;
 
 export const renderRoutes = new Hono<AppEnv>();
 
@@ -21,22 +31,43 @@ function requestOrigin(c: { env: AppEnv["Bindings"]; req: { url: string } }): st
 renderRoutes.post("/", async (c) => {
   const body = await jsonBody(c.req.raw, CreateRenderSchema);
   const origin = configFrom(c.env).publicOrigin ?? requestOrigin(c);
-  const row = await createRender(c.env, c.get("accountId"), body, origin);
+  const config = configFrom(c.env);
+  const accountId = c.get("accountId");
+  if (body.callback_url) {
+    const check = checkOutboundUrl(body.callback_url, config.allowLocalUrls);
+    if (!check.ok) throw new DomainError("invalid", "invalid_parameter", `callback_url ${check.reason}`, "callback_url");
+  }
+  const assetId = await projectAsset(c.env, accountId, body.project);
+  const { entry } = await checkProject(c.env, assetId, {
+    entry: body.composition,
+    aspectRatio: body.aspect_ratio ?? null,
+    variables: body.variables,
+  });
+  const row = await createRender(c.env, {
+    id: newRenderId(),
+    dialect: DIALECT,
+    accountId,
+    assetId,
+    entry,
+    fps: body.fps,
+    quality: body.quality,
+    format: body.format,
+    resolution: body.resolution,
+    aspectRatio: body.aspect_ratio ?? null,
+    variables: body.variables,
+    output: "video",
+    prepare: null,
+    title: body.title ?? null,
+    callbackId: body.callback_id ?? null,
+    callbackUrl: body.callback_url ?? null,
+    origin,
+    slots: { scope: accountId, max: config.maxConcurrentRenders },
+  });
   return c.json({ data: { render_id: row.id } });
 });
 
-async function ownedRender(c: { env: AppEnv["Bindings"]; get(k: "accountId"): string }, id: string) {
-  const row = await db(c.env.DB)
-    .select()
-    .from(renders)
-    .where(and(eq(renders.id, id), eq(renders.accountId, c.get("accountId")), isNull(renders.deletedAt)))
-    .get();
-  if (!row) throw new ApiError(404, "hyperframes_render_not_found", `render '${id}' was not found`, "render_id");
-  return row;
-}
-
 renderRoutes.get("/:id", async (c) => {
-  const row = await ownedRender(c, c.req.param("id"));
+  const row = await ownedRender(c.env, c.get("accountId"), c.req.param("id"));
   return c.json({ data: await renderDetail(c.env, row, requestOrigin(c)) });
 });
 
@@ -47,8 +78,8 @@ renderRoutes.get("/", async (c) => {
   const { limit, token } = query.data;
   const conditions = [eq(renders.accountId, c.get("accountId")), isNull(renders.deletedAt)];
   if (token) {
-    const match = /^(\d+):([a-z0-9_]+)$/.exec(token);
-    if (!match) throw new ApiError(400, "invalid_parameter", "token is not a valid page token", "token");
+    const match = /^(\d+):([a-z0-9_-]+)$/.exec(token);
+    if (!match) throw new DomainError("invalid", "invalid_parameter", "token is not a valid page token", "token");
     const [createdAt, id] = [Number(match[1]), match[2]!];
     conditions.push(or(lt(renders.createdAt, createdAt), and(eq(renders.createdAt, createdAt), lt(renders.id, id)))!);
   }
@@ -71,17 +102,21 @@ renderRoutes.get("/", async (c) => {
 // Live status and progress as Server-Sent Events; resumable with Last-Event-ID; the stream
 // ends when the render does.
 renderRoutes.get("/:id/events", async (c) => {
-  const row = await ownedRender(c, c.req.param("id"));
+  const row = await ownedRender(c.env, c.get("accountId"), c.req.param("id"));
   const lastEventId = Number.parseInt(c.req.header("last-event-id") ?? "", 10);
   const stream = await renderJob(c.env, row.id).eventStream(Number.isFinite(lastEventId) ? lastEventId : null);
-  return new Response(stream, {
-    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" },
+  // `status` when the status changed (and first on every stream), `progress` otherwise.
+  return sseResponse(stream, {
+    frame: ({ seq, event }, previous) =>
+      sseFrame(seq, previous?.event.status === event.status ? "progress" : "status", eventData(event)),
+    keepaliveMs: KEEPALIVE_MS,
+    keepalive: ": keepalive",
   });
 });
 
 // Every webhook delivery attempt for this render, oldest first.
 renderRoutes.get("/:id/webhooks", async (c) => {
-  const row = await ownedRender(c, c.req.param("id"));
+  const row = await ownedRender(c.env, c.get("accountId"), c.req.param("id"));
   const attempts = await db(c.env.DB)
     .select()
     .from(webhookAttempts)
@@ -101,9 +136,7 @@ renderRoutes.get("/:id/webhooks", async (c) => {
 });
 
 renderRoutes.delete("/:id", async (c) => {
-  const row = await ownedRender(c, c.req.param("id"));
-  await db(c.env.DB).update(renders).set({ deletedAt: Date.now() }).where(eq(renders.id, row.id));
-  // A render deleted while it runs is stopped, which also frees its concurrency slot.
-  await renderJob(c.env, row.id).fail("render was deleted before it finished");
+  const row = await ownedRender(c.env, c.get("accountId"), c.req.param("id"));
+  await cancelRender(c.env, row);
   return c.json({ data: { render_id: row.id, deleted: true } });
 });

@@ -1,8 +1,8 @@
 // GET /v3/webhooks/secret — the account's Standard Webhooks signing secret, for verifying
 // the `webhook-signature` of callbacks.
 import { Hono } from "hono";
-import type { AppEnv } from "../env.ts";
-import { webhookSecret } from "../webhooks/secret.ts";
+import type { AppEnv } from "../../env.ts";
+import { webhookSecret } from "../../webhooks/secret.ts";
 
 export const webhookRoutes = new Hono<AppEnv>();
 

@@ -1,7 +1,7 @@
 // Request and response shapes of the HyperFrames dialect: one source for validation and types.
 import { z } from "zod";
-import { normaliseSha256 } from "../lib/hash.ts";
-import { AspectRatio, OutputFormat, Quality, Resolution, RenderStatus } from "../jobs/render-state.ts";
+import { normaliseSha256 } from "../../lib/hash.ts";
+import { AspectRatio, OutputFormat, Quality, Resolution, RenderStatus } from "../../jobs/render-state.ts";
 
 // Whether a URL may be fetched is decided later (src/lib/url-safety.ts): it depends on config.
 const url = z.string().url().max(2048);

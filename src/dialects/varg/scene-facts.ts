@@ -1,0 +1,49 @@
+// Facts read off an element tree before it is compiled: the Render's settings, whether it is
+// image-only (frames mode is then the default), and a rough frame count for the estimate.
+import { isElement, type VargElementJson } from "./tree.ts";
+
+export const RENDER_DEFAULTS = { width: 1920, height: 1080, fps: 30 };
+
+/** Element types that make sound or motion: with any of them a scene is not image-only. */
+const TIME_BASED = new Set(["video", "speech", "music", "captions", "talking-head"]);
+
+export function renderSettings(tree: VargElementJson): { width: number; height: number; fps: number } {
+  const num = (v: unknown, d: number) => (typeof v === "number" && Number.isFinite(v) && v > 0 ? v : d);
+  return {
+    width: num(tree.props.width, RENDER_DEFAULTS.width),
+    height: num(tree.props.height, RENDER_DEFAULTS.height),
+    fps: num(tree.props.fps, RENDER_DEFAULTS.fps),
+  };
+}
+
+/** Every element of the tree: children and elements held in props (e.g. prompt images). */
+export function* elementsOf(node: VargElementJson): Generator<VargElementJson> {
+  yield node;
+  const walkValue = function* (value: unknown): Generator<VargElementJson> {
+    if (isElement(value)) yield* elementsOf(value);
+    else if (Array.isArray(value)) for (const v of value) yield* walkValue(v);
+    else if (value && typeof value === "object" && !("$model" in value)) for (const v of Object.values(value)) yield* walkValue(v);
+  };
+  for (const value of Object.values(node.props)) yield* walkValue(value);
+  for (const child of node.children) if (typeof child !== "string") yield* elementsOf(child);
+}
+
+export function isImageOnly(tree: VargElementJson): boolean {
+  for (const el of elementsOf(tree)) if (TIME_BASED.has(el.type)) return false;
+  return true;
+}
+
+/** Σ numeric clip durations − Σ transitions, in frames; null when a clip's length is not known yet. */
+export function estimatedFrames(tree: VargElementJson): number | null {
+  const { fps } = renderSettings(tree);
+  let seconds = 0;
+  for (const child of tree.children) {
+    if (typeof child === "string" || child.type !== "clip") continue;
+    const d = child.props.duration;
+    if (typeof d !== "number") return null;
+    seconds += d;
+    const t = child.props.transition;
+    if (t && typeof t === "object" && !Array.isArray(t)) seconds -= typeof (t as { duration?: unknown }).duration === "number" ? ((t as { duration: number }).duration) : 0.5;
+  }
+  return Math.max(1, Math.round(seconds * fps));
+}
