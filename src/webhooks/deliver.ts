@@ -8,26 +8,30 @@ import { renders, webhookAttempts } from "../db/schema.ts";
 import { newId } from "../lib/ids.ts";
 import { checkOutboundUrl } from "../lib/url-safety.ts";
 import { WebhookMessageSchema } from "../jobs/messages.ts";
-import { renderDetail } from "../renders/render-detail.ts";
+import type { RenderRow } from "../db/schema.ts";
 import { signWebhook } from "./signing.ts";
 import { webhookSecret } from "./secret.ts";
 
 const TIMEOUT_MS = 10_000;
+
+/** A dialect's webhook: the event name and the JSON body its receivers expect. */
+export type WebhookPayload = (env: Env, row: RenderRow, origin: string) => Promise<{ event: string; body: string }>;
 
 /** Seconds before attempt n+1: base, 2×base, 4×base… capped at an hour. */
 export function backoffSeconds(attempt: number, base: number): number {
   return Math.min(3600, base * 2 ** (attempt - 1));
 }
 
-async function deliver(env: Env, renderId: string, attempt: number): Promise<void> {
+async function deliver(env: Env, renderId: string, attempt: number, payloads: Record<string, WebhookPayload>): Promise<void> {
   const database = db(env.DB);
   const row = await database.select().from(renders).where(eq(renders.id, renderId)).get();
   if (!row?.callbackUrl || (row.status !== "completed" && row.status !== "failed")) return;
+  const payload = payloads[row.dialect];
+  if (!payload) return;
   const config = configFrom(env);
-  const event = `render.${row.status}`;
   // The origin for signed URLs in the payload: the one the render was created through.
   const origin = config.publicOrigin ?? (await originOf(env, renderId));
-  const body = JSON.stringify({ event, callback_id: row.callbackId, data: await renderDetail(env, row, origin, false) });
+  const { event, body } = await payload(env, row, origin);
   // One id per event, the same on every retry, so receivers can de-duplicate.
   const id = `msg_${renderId}_${row.status}`;
   const timestamp = Math.floor(Date.now() / 1000);
@@ -86,12 +90,16 @@ async function originOf(env: Env, renderId: string): Promise<string> {
   return spec.origin;
 }
 
-export async function handleWebhookBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+export async function handleWebhookBatch(
+  batch: MessageBatch<unknown>,
+  env: Env,
+  payloads: Record<string, WebhookPayload>,
+): Promise<void> {
   await Promise.all(
     batch.messages.map(async (message) => {
       const parsed = WebhookMessageSchema.safeParse(message.body);
       try {
-        if (parsed.success) await deliver(env, parsed.data.renderId, parsed.data.attempt);
+        if (parsed.success) await deliver(env, parsed.data.renderId, parsed.data.attempt, payloads);
         message.ack();
       } catch (err) {
         // Our own storage failed, not the receiver: let the queue redeliver.
