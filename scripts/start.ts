@@ -1,16 +1,21 @@
-// `npm start`: boots the service locally, renders the bundled example through the public API
-// like any client would (printing progress), saves the video under renders/, then keeps
-// serving until Ctrl-C.
+// `npm start`: boots the service locally, renders the bundled examples through the public APIs
+// like any client would (printing progress) — examples/hello through the HyperFrames dialect,
+// examples/varg/scene.tsx through the varg dialect — saves the videos under renders/, then
+// keeps serving until Ctrl-C.
 import fs from "node:fs/promises";
 import path from "node:path";
 import { startLocalStack } from "./lib/local-stack.ts";
 import { localStateDir, projectRoot } from "./lib/paths.ts";
 import { zipDirectory } from "./lib/zip-dir.ts";
 import { ApiClient } from "./lib/api-client.ts";
+import { VargClient } from "./lib/varg-client.ts";
+import { serveDirectory } from "./lib/static-server.ts";
 
 const started = performance.now();
 const port = Number(process.env.PORT ?? 8787);
 const encoderPort = Number(process.env.ENCODER_PORT ?? port + 1);
+// The varg example's media "CDN" (examples/varg/ over loopback http).
+const mediaPort = Number(process.env.EXAMPLE_MEDIA_PORT ?? port + 2);
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
 
 const stack = await startLocalStack({
@@ -30,7 +35,10 @@ console.log(`\nreelflare is serving at ${stack.apiUrl}  (ready ${seconds(bootMs)
 console.log(`API key (development account): ${stack.apiKey}`);
 console.log(`  e.g. curl -H "x-api-key: ${stack.apiKey}" ${stack.apiUrl}/v3/users/me\n`);
 
+const mediaServer = await serveDirectory(path.join(projectRoot, "examples/varg"), mediaPort);
+
 const shutdown = async () => {
+  await mediaServer.close();
   await stack.stop();
   process.exit(0);
 };
@@ -70,5 +78,34 @@ if (process.env.SKIP_EXAMPLE !== "1") {
   } catch (err) {
     console.error(`example render did not complete: ${(err as Error).message}`);
   }
+  try {
+    await renderVargExample();
+  } catch (err) {
+    console.error(`varg example render did not complete: ${(err as Error).message}`);
+  }
+}
+
+/** POST /api/render with examples/varg/scene.tsx, poll like the seed's curl loop, save the mp4. */
+async function renderVargExample(): Promise<void> {
+  const varg = new VargClient(stack);
+  const started = performance.now();
+  const code = (await fs.readFile(path.join(projectRoot, "examples/varg/scene.tsx"), "utf8")).replaceAll(
+    "http://127.0.0.1:8789/",
+    `http://127.0.0.1:${mediaPort}/`,
+  );
+  const { job_id } = await varg.submit({ code });
+  console.log(`rendering examples/varg/scene.tsx as job ${job_id}…`);
+  let last = "";
+  const job = await varg.waitForJob(job_id, (j) => {
+    const line = `  ${j.status} ${(j.progress * 100).toFixed(0)}%`;
+    if (line !== last) console.log(line);
+    last = line;
+  });
+  if (job.status !== "completed" || !job.output_url) throw new Error(`${job.error_category}: ${job.error}`);
+  const video = await fetch(job.output_url);
+  const out = path.join(projectRoot, "renders", "varg.mp4");
+  await fs.mkdir(path.dirname(out), { recursive: true });
+  await fs.writeFile(out, new Uint8Array(await video.arrayBuffer()));
+  console.log(`done in ${seconds(performance.now() - started)} s: ${path.relative(process.cwd(), out)}`);
 }
 console.log(`\nstill serving at ${stack.apiUrl} — Ctrl-C to stop`);

@@ -1,0 +1,139 @@
+// The varg dialect end to end on the real local stack: TSX posted to /api/render → sandbox →
+// media fetched from a (local) CDN and probed → compiled composition → browser capture →
+// encoder → signed download; checked as a user would check the file.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { bootStack, type E2EStack } from "./local-stack.ts";
+import { VargClient, type VargJob } from "../../scripts/lib/varg-client.ts";
+import { decodeAudio, levelDb, pixelAt, probeVideo } from "../support/media.ts";
+import { serveMedia, solidImage, steppedVideo, tone, type MediaServer } from "../support/media-server.ts";
+
+let stack: E2EStack;
+let media: MediaServer;
+let varg: VargClient;
+let dir: string;
+
+beforeAll(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), "varg-e2e-"));
+  await Promise.all([
+    solidImage(path.join(dir, "red.png"), "0xff0000", 320, 180),
+    solidImage(path.join(dir, "blue.png"), "0x0000ff", 320, 180),
+    steppedVideo(path.join(dir, "steps.mp4"), ["0xff0000", "0x00ff00", "0x0000ff"], 320, 180),
+    tone(path.join(dir, "tone.wav"), 5),
+    fs.writeFile(path.join(dir, "notes.txt"), "not an image"),
+  ]);
+  media = await serveMedia(dir);
+  stack = await bootStack();
+  varg = new VargClient(stack);
+});
+
+afterAll(async () => {
+  await stack?.dispose();
+  await media?.close();
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+async function download(url: string, name: string): Promise<string> {
+  const res = await fetch(url);
+  expect(res.status).toBe(200);
+  const file = path.join(dir, name);
+  await fs.writeFile(file, new Uint8Array(await res.arrayBuffer()));
+  return file;
+}
+
+function expectColour(actual: number[], expected: number[], tolerance: number) {
+  for (let i = 0; i < 3; i++) expect(Math.abs(actual[i]! - expected[i]!), `channel ${i} of ${actual} vs ${expected}`).toBeLessThanOrEqual(tolerance);
+}
+
+describe("varg: TSX in, video out", () => {
+  it("renders clips with a fade and Render-level music trimmed to the video", async () => {
+    const code = `import { Render, Clip, Image, Music } from "vargai/react";
+export default (
+  <Render width={320} height={180} fps={10}>
+    <Music src="${media.url("tone.wav")}" volume={0.5} />
+    <Clip duration={1}><Image src="${media.url("red.png")}" /></Clip>
+    <Clip duration={1} transition={{ name: "fade", duration: 0.5 }}><Image src="${media.url("blue.png")}" /></Clip>
+  </Render>
+);`;
+    const polls: VargJob[] = [];
+    const job = await varg.render(code, {}, (j) => polls.push(j));
+    expect(job.error, job.error).toBeUndefined();
+    expect(job).toMatchObject({ status: "completed", files: [] });
+    expect(job.duration_ms).toBeGreaterThan(0);
+    expect(typeof job.completed_at).toBe("string");
+    expect(polls.some((p) => p.status === "rendering")).toBe(true);
+    const file = await download(job.output_url!, "fade.mp4");
+    const info = await probeVideo(file);
+    // Σ durations − Σ transitions: 2 − 0.5 s at 10 fps.
+    expect(info).toMatchObject({ codec: "h264", width: 320, height: 180, frameCount: 15, hasAudio: true });
+    expectColour(await pixelAt(file, 0.2, 160, 90), [255, 0, 0], 6);
+    expectColour(await pixelAt(file, 1.3, 160, 90), [0, 0, 255], 6);
+    // Mid-fade (0.5 s into the 0.5 s overlap starting at 0.5 s): about half of each.
+    const mid = await pixelAt(file, 0.75, 160, 90);
+    expect(mid[0]).toBeGreaterThan(70);
+    expect(mid[0]).toBeLessThan(190);
+    expect(mid[2]).toBeGreaterThan(70);
+    expect(mid[2]).toBeLessThan(190);
+    const audio = await decodeAudio(file);
+    expect(audio.duration).toBeCloseTo(1.5, 1);
+    expect(levelDb(audio, 0.1, 1.4)).toBeGreaterThan(-20);
+    expect(job.thumbnail_url).toBeTruthy();
+  });
+
+  it("awaits an element for its real duration and trims a video", async () => {
+    const code = `import { Render, Clip, Video } from "vargai/react";
+const steps = await Video({ src: "${media.url("steps.mp4")}" });
+export default (
+  <Render width={320} height={180} fps={10}>
+    <Clip duration={steps.duration - 1}><Video src="${media.url("steps.mp4")}" cutFrom={1} /></Clip>
+  </Render>
+);`;
+    const job = await varg.render(code);
+    expect(job.error, job.error).toBeUndefined();
+    const file = await download(job.output_url!, "trim.mp4");
+    const info = await probeVideo(file);
+    expect(info.frameCount).toBe(20);
+    expectColour(await pixelAt(file, 0.5, 160, 90), [0, 255, 0], 8);
+    expectColour(await pixelAt(file, 1.5, 160, 90), [0, 0, 255], 8);
+  });
+
+  it("image-only scenes give one still per clip (frames), with clipIndex", async () => {
+    const code = `import { Render, Clip, Image } from "vargai/react";
+export default (
+  <Render width={320} height={180}>
+    <Clip duration={1}><Image src="${media.url("red.png")}" /></Clip>
+    <Clip duration={1}><Image src="${media.url("blue.png")}" /></Clip>
+  </Render>
+);`;
+    const job = await varg.render(code);
+    expect(job.error, job.error).toBeUndefined();
+    expect(job.files.map((f) => [f.clipIndex, f.mediaType])).toEqual([
+      [0, "image/png"],
+      [1, "image/png"],
+    ]);
+    const expected = [
+      [255, 0, 0],
+      [0, 0, 255],
+    ];
+    for (const [i, f] of job.files.entries()) {
+      const still = await download(f.url, `still-${i}.png`);
+      expectColour(await pixelAt(still, 0, 160, 90), expected[i]!, 2);
+    }
+  });
+
+  it.each([
+    ["a 404", "missing.png", /missing\.png answered HTTP 404/],
+    ["not an image", "notes.txt", /notes\.txt is not an image/],
+    ["a redirect loop", "redirect-loop", /redirected more than 3 times/],
+  ])("fails the job clearly when a media URL is %s", async (_, name, message) => {
+    const code = `import { Render, Clip, Image } from "vargai/react";
+export default <Render width={320} height={180}><Clip duration={1}><Image src="${media.url(name)}" /></Clip></Render>;`;
+    const job = await varg.render(code, { output: "video" });
+    expect(job.status).toBe("failed");
+    expect(job.error_category).toBe("invalid_source");
+    expect(job.error).toMatch(message);
+    expect(job.error).toMatch(/<Image>/);
+  });
+});
