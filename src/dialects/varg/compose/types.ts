@@ -36,6 +36,8 @@ export interface CompiledScene {
   duration: number;
   /** Each top-level clip's window on the timeline (seconds): frames mode takes one still per clip. */
   clips: Array<{ index: number; start: number; end: number }>;
+  /** Things the SDK would also ignore (an element where it renders nothing, a prop it drops). */
+  warnings: string[];
 }
 
 /** What a component renderer may use while turning one element into HTML. */
@@ -51,16 +53,53 @@ export interface ComposeContext {
   addCss(css: string): void;
   /** A unique, stable id with the given prefix (for elements, keyframes). */
   nextId(prefix: string): string;
+  /** Seconds: the whole video's length (audio that runs past it is cut there). */
+  duration: number;
+  /** Renders a child element in place (for elements that hold others: Overlay, Split, …). */
+  render(el: VargElementJson, at: Placement): string;
+  /** Records a warning for the job (something the SDK would also drop). */
+  warn(message: string): void;
+}
+
+/** The clip an element is in, as the SDK's renderers see it. */
+export interface ClipInfo {
+  /** 0-based, in timeline order (nested clips flattened). */
+  index: number;
+  /** Seconds on the timeline. */
+  start: number;
+  duration: number;
+  /** Seconds of the transition from the previous clip / into the next one (0 if none): the SDK
+   *  hides a Title without start/end during them and fades a kept video's audio over them. */
+  inSeconds: number;
+  outSeconds: number;
+  /** The clip's own transition length even when it is the last clip (the SDK fades a kept
+   *  video's audio out by it). */
+  ownTransitionSeconds: number;
+  /** Clip-level trims, the default for its Videos' cutFrom/cutTo. */
+  cutFrom?: number;
+  cutTo?: number;
 }
 
 /** Where on the timeline an element lives: absolute seconds of its enclosing window. */
 export interface Placement {
   start: number;
   duration: number;
+  /** The clip the element is in; absent for Render-level elements. */
+  clip?: ClipInfo;
+  /** Where the element is, for messages: "clip 2", "<Overlay> in clip 2", "<Render>". */
+  where?: string;
 }
 
 /** Renders one element (and its children) into HTML placed inside its clip's layer. */
-export type ComponentRenderer = (el: VargElementJson, ctx: ComposeContext, at: Placement) => string;
+export interface ComponentRenderer {
+  (el: VargElementJson, ctx: ComposeContext, at: Placement): string;
+  /**
+   * Optional, for components the SDK renders as a video layer of their own (Slider, Swipe,
+   * Packshot): their length in seconds. The first video layer of a Clip without a duration
+   * sets the clip's length (as a <Video> does).
+   */
+  videoLength?: (el: VargElementJson, ctx: ComposeContext) => number | undefined;
+}
 
 /** A tree that cannot be compiled (bad prop values found late, missing media): the job fails
  *  with `invalid_source` and this message. */
