@@ -4,59 +4,11 @@
 // coloured while it is spoken. Each caption line is a clip with its own window; per-word timing
 // is CSS animations with absolute delays, which the page driver seeks to the frame's time.
 import { isElement, type VargElementJson } from "../../tree.ts";
+import { parseColor } from "../color.ts";
+import { cssSeconds, decimal, escapeHtml, px, sec } from "../escape.ts";
+import { enumProp, numberProp, tagOf } from "../props.ts";
 import { parseSrt } from "../srt.ts";
 import { ComposeError, type ComponentRenderer, type ComposeContext, type Placement } from "../types.ts";
-
-// ---- Shared prop checks (also used by packshot, slider, swipe) ------------------------------
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&${{ "&": "amp", "<": "lt", ">": "gt", '"': "quot", "'": "#39" }[c]};`);
-}
-
-const NAMED_COLOURS = new Set(
-  ("aliceblue antiquewhite aqua aquamarine azure beige bisque black blanchedalmond blue blueviolet brown burlywood " +
-    "cadetblue chartreuse chocolate coral cornflowerblue cornsilk crimson cyan darkblue darkcyan darkgoldenrod darkgray " +
-    "darkgreen darkgrey darkkhaki darkmagenta darkolivegreen darkorange darkorchid darkred darksalmon darkseagreen " +
-    "darkslateblue darkslategray darkslategrey darkturquoise darkviolet deeppink deepskyblue dimgray dimgrey dodgerblue " +
-    "firebrick floralwhite forestgreen fuchsia gainsboro ghostwhite gold goldenrod gray green greenyellow grey honeydew " +
-    "hotpink indianred indigo ivory khaki lavender lavenderblush lawngreen lemonchiffon lightblue lightcoral lightcyan " +
-    "lightgoldenrodyellow lightgray lightgreen lightgrey lightpink lightsalmon lightseagreen lightskyblue lightslategray " +
-    "lightslategrey lightsteelblue lightyellow lime limegreen linen magenta maroon mediumaquamarine mediumblue " +
-    "mediumorchid mediumpurple mediumseagreen mediumslateblue mediumspringgreen mediumturquoise mediumvioletred " +
-    "midnightblue mintcream mistyrose moccasin navajowhite navy oldlace olive olivedrab orange orangered orchid " +
-    "palegoldenrod palegreen paleturquoise palevioletred papayawhip peachpuff peru pink plum powderblue purple " +
-    "rebeccapurple red rosybrown royalblue saddlebrown salmon sandybrown seagreen seashell sienna silver skyblue " +
-    "slateblue slategray slategrey snow springgreen steelblue tan teal thistle tomato turquoise violet wheat white " +
-    "whitesmoke yellow yellowgreen transparent").split(" "),
-);
-const FUNCTIONAL_COLOUR = /^(rgba?|hsla?)\(\s*-?[\d.]+(deg|%)?(\s*[,\s]\s*-?[\d.]+%?){2}(\s*[,/]\s*[\d.]+%?)?\s*\)$/i;
-
-/** A CSS colour from a prop, or a ComposeError: only literal colours reach the stylesheet. */
-export function cssColor(value: unknown, what: string): string {
-  const text = typeof value === "string" ? value.trim() : "";
-  if (/^#([\da-f]{3,4}|[\da-f]{6}|[\da-f]{8})$/i.test(text) || NAMED_COLOURS.has(text.toLowerCase()) || FUNCTIONAL_COLOUR.test(text)) {
-    return text;
-  }
-  throw new ComposeError(`${what} must be a colour ("#ff6b00", "white", "rgb(255, 107, 0)"), got ${JSON.stringify(value)}`);
-}
-
-/** A finite number from a prop within [min, max], or a ComposeError. */
-export function numberProp(value: unknown, what: string, min: number, max: number): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
-    throw new ComposeError(`${what} must be a number from ${min} to ${max}, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-export function oneOf<T extends string>(value: unknown, allowed: readonly T[], what: string): T {
-  if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value as T;
-  throw new ComposeError(`${what} must be one of ${allowed.join(", ")}, got ${JSON.stringify(value)}`);
-}
-
-/** Seconds as CSS milliseconds (animation delays are absolute times; the driver seeks every animation to t). */
-export const ms = (seconds: number) => `${Math.round(seconds * 1e6) / 1e3}ms`;
-/** Seconds for data-start/data-duration: never in exponent form (the driver reads plain decimals). */
-export const sec = (seconds: number) => String(Math.round(seconds * 1e6) / 1e6);
 
 // ---- Style presets: STYLE_PRESETS, STYLE_FONT_DEFAULTS and PRIMARY_FONTS in the SDK ----------
 
@@ -95,6 +47,9 @@ const PRESETS: Record<CaptionStyle, Preset> = {
   typewriter: { font: "dm-sans", fontSize: 24, color: "#00ff00", outline: 1, shadow: 0, shadowColor: "rgba(0, 0, 0, 0.5)", marginV: 30 },
 };
 const STYLES = ["tiktok", "karaoke", "bounce", "typewriter"] as const;
+// The caption fonts are not bundled: without them the page falls back to the system sans
+// (DejaVu Sans, as the titles use). Sizes still follow the intended font's metrics.
+const FALLBACK_FONTS = `"DejaVu Sans", "Bitstream Vera Sans", sans-serif`;
 type CaptionStyle = (typeof STYLES)[number];
 
 // ---- Cues and lines -------------------------------------------------------------------------
@@ -114,7 +69,7 @@ interface Line {
   breaks: boolean;
 }
 
-function cuesOf(el: VargElementJson, ctx: ComposeContext): Cue[] {
+function cuesOf(el: VargElementJson, ctx: ComposeContext, where: string): Cue[] {
   const { srt, src } = el.props;
   // `srt` wins over `src`, as in the SDK.
   const url = typeof srt === "string" ? srt : typeof src === "string" ? src : null;
@@ -122,11 +77,11 @@ function cuesOf(el: VargElementJson, ctx: ComposeContext): Cue[] {
   if (isElement(src) && src.type === "speech") {
     const words = src.resolved?.words;
     if (!words?.length) {
-      throw new ComposeError("<Captions> from a <Speech> needs the speech's word timings, and this speech has none");
+      throw new ComposeError(`<Captions> in ${where} needs the word timings of its <Speech>, and this speech has none`);
     }
     return words.map((w) => ({ start: w.start, end: w.end, text: w.word.trim() }));
   }
-  throw new ComposeError('<Captions> needs `src`: an SRT file URL or a <Speech> element (or `srt`: an SRT URL)');
+  throw new ComposeError(`<Captions> in ${where} needs \`src\`: an SRT file URL or a <Speech> element (or \`srt\`: an SRT URL)`);
 }
 
 // Scripts written without spaces (CJK, Thai, …) join words without one: smartJoin in the SDK.
@@ -177,9 +132,9 @@ function wordHtml(
 ): string {
   const animations: string[] = [];
   // Active while spoken: the window is half-open, like the driver's clips ([start, end)).
-  if (highlight && word.end > word.start) animations.push(`rf-cap-active ${ms(word.end - word.start)} linear ${ms(word.start)}`);
+  if (highlight && word.end > word.start) animations.push(`rf-cap-active ${cssSeconds(word.end - word.start)} linear ${cssSeconds(word.start)}`);
   if (style === "bounce") {
-    animations.push(`rf-cap-bounce ${ms(Math.min(BOUNCE_S, Math.max(0.05, word.end - word.start)))} ease-out ${ms(word.start)} both`);
+    animations.push(`rf-cap-bounce ${cssSeconds(Math.min(BOUNCE_S, Math.max(0.05, word.end - word.start)))} ease-out ${cssSeconds(word.start)} both`);
   }
   const text = (s: string) => (breaks ? s.split("\n").map(escapeHtml).join("<br>") : escapeHtml(s));
   let inner = text(word.text);
@@ -188,49 +143,55 @@ function wordHtml(
     const chars = Array.from(word.text);
     const step = Math.min(TYPE_S_PER_CHAR, Math.max(0, word.end - word.start) / Math.max(1, chars.length));
     inner = chars
-      .map((c, k) => (c === "\n" ? "<br>" : `<span style="animation: rf-cap-hidden ${ms(word.start + k * step)} linear 0ms">${escapeHtml(c)}</span>`))
+      .map((c, k) => (c === "\n" ? "<br>" : `<span style="animation: rf-cap-hidden ${cssSeconds(word.start + k * step)} linear 0ms">${escapeHtml(c)}</span>`))
       .join("");
   }
   const style_ = animations.length ? ` style="animation: ${animations.join(", ")}"` : "";
   return `<span class="rf-cap-word"${style_}>${inner}</span>`;
 }
 
-export const captions: ComponentRenderer = (el, ctx, at) => {
-  const p = el.props;
-  const style = p.style === undefined ? "tiktok" : oneOf(p.style, STYLES, "<Captions> style");
-  const preset = PRESETS[style];
-  const position = p.position === undefined ? "bottom" : oneOf(p.position, ["top", "center", "bottom"] as const, "<Captions> position");
-  const color = p.color === undefined ? preset.color : cssColor(p.color, "<Captions> color");
-  const active = p.activeColor === undefined ? null : cssColor(p.activeColor, "<Captions> activeColor");
-  const assSize = p.fontSize === undefined ? preset.fontSize : numberProp(p.fontSize, "<Captions> fontSize", 1, 2000);
-  const wordsPerLine = p.wordsPerLine === undefined ? null : Math.round(numberProp(p.wordsPerLine, "<Captions> wordsPerLine", 1, 1000));
-  // An unknown font falls back to Montserrat, as resolveFonts does.
-  const font = CAPTION_FONTS[typeof p.font === "string" ? p.font : preset.font] ?? CAPTION_FONTS.montserrat!;
+const POSITIONS = ["top", "center", "bottom"] as const;
 
-  const lines = linesOf(cuesOf(el, ctx), wordsPerLine);
+export const captions: ComponentRenderer = (el, ctx, at) => {
+  const where = at.where ?? "the scene";
+  const name = (key: string) => `${tagOf(el)} ${key} in ${where}`;
+  const style = enumProp(el, "style", STYLES, where) ?? "tiktok";
+  const preset = PRESETS[style];
+  const position = enumProp(el, "position", POSITIONS, where) ?? "bottom";
+  const color = el.props.color == null ? preset.color : parseColor(el.props.color, name("color"));
+  const active = el.props.activeColor == null ? null : parseColor(el.props.activeColor, name("activeColor"));
+  const assSize = numberProp(el, "fontSize", where, { positive: true, max: 2000 }) ?? preset.fontSize;
+  const perLine = numberProp(el, "wordsPerLine", where, { min: 1, max: 1000 });
+  // An unknown font falls back to Montserrat, as resolveFonts does.
+  const font = CAPTION_FONTS[typeof el.props.font === "string" ? el.props.font : preset.font] ?? CAPTION_FONTS.montserrat!;
+
+  const lines = linesOf(cuesOf(el, ctx, where), perLine === undefined ? null : Math.round(perLine));
   // Times in the file count from the enclosing window (the clip, or the video at Render level);
   // nothing shows outside it.
   const windowEnd = at.start + at.duration;
   ctx.addCss(KEYFRAMES);
   const id = ctx.nextId("captions");
-  // ASS layout: centred between 10 px side margins, MarginV from the bottom or top edge
-  // (none for center, as the SDK sets), libass's smart wrapping ≈ balanced lines.
-  const edge =
-    position === "bottom" ? `bottom: min(${preset.marginV}px, calc(100% - 1.3em));` : position === "top" ? `top: min(${preset.marginV}px, calc(100% - 1.3em));` : "top: 50%; transform: translateY(-50%);";
-  const outline = preset.outline > 0 ? `-webkit-text-stroke: ${preset.outline * 2}px #000; paint-order: stroke fill;` : "";
-  const shadow = preset.shadow > 0 ? `text-shadow: ${preset.shadow}px ${preset.shadow}px 0 ${preset.shadowColor};` : "";
+  // ASS layout: centred between 10 px side margins, MarginV from the bottom or top edge (none
+  // for center, as the SDK sets), libass's smart wrapping ≈ balanced lines. A margin larger
+  // than the frame (tiktok's 480 px on a small video) would put the SDK's line off screen;
+  // here it stops at the frame's edge.
+  const margin = `min(${px(preset.marginV)}, calc(100% - ${decimal(font.assPerEm, 4)}em))`;
+  const edge = position === "bottom" ? `bottom: ${margin};` : position === "top" ? `top: ${margin};` : "top: 50%; transform: translateY(-50%);";
+  // libass draws the outline outside the glyphs: a stroke twice as wide, painted under the fill.
+  const outline = preset.outline > 0 ? ` -webkit-text-stroke: ${px(preset.outline * 2)} #000; paint-order: stroke fill;` : "";
+  const shadow = preset.shadow > 0 ? ` text-shadow: ${px(preset.shadow)} ${px(preset.shadow)} 0 ${preset.shadowColor};` : "";
   ctx.addCss(
     `#${id} .rf-cap-line { position: absolute; left: 10px; right: 10px; ${edge} margin: 0; text-align: center; text-wrap: balance; ` +
-      `font-family: "${font.family}", sans-serif; font-weight: ${font.weight}; font-size: ${Math.round((assSize / font.assPerEm) * 100) / 100}px; ` +
-      `line-height: ${font.assPerEm}; color: ${color}; --rf-cap-active: ${active ?? color}; ${outline} ${shadow} }\n` +
+      `font-family: "${font.family}", ${FALLBACK_FONTS}; font-weight: ${font.weight}; font-size: ${px(assSize / font.assPerEm)}; ` +
+      `line-height: ${decimal(font.assPerEm, 4)}; color: ${color}; --rf-cap-active: ${active ?? color};${outline}${shadow} }\n` +
       `#${id} .rf-cap-word { display: inline-block; }`,
   );
   const html: string[] = [];
   for (const line of lines) {
     const start = at.start + line.start;
     const end = Math.min(at.start + line.end, windowEnd);
-    if (!(end > start) || start >= windowEnd) continue;
-    // The SDK highlights only grouped words with an activeColor.
+    if (!(end > start)) continue;
+    // The SDK highlights only grouped words, and only with an activeColor.
     const highlight = active !== null && !line.breaks;
     const words = line.words.map((w) => wordHtml({ text: w.text, start: at.start + w.start, end: Math.min(at.start + w.end, end) }, style, highlight, line.breaks));
     const joined = words.reduce((acc, w, k) => (k === 0 ? w : acc + (needsSpace(line.words[k - 1]!.text, line.words[k]!.text) ? " " : "") + w), "");
@@ -239,11 +200,9 @@ export const captions: ComponentRenderer = (el, ctx, at) => {
   return `<div id="${id}" class="rf-captions" style="position: absolute; inset: 0; pointer-events: none">${html.join("")}${audioOf(el, ctx, at)}</div>`;
 };
 
-/** `withAudio` plays the Speech's audio from the start of the window, as the SDK mixes it. */
+/** `withAudio`: the Speech plays from the start of the window at full volume, as the SDK mixes it. */
 function audioOf(el: VargElementJson, ctx: ComposeContext, at: Placement): string {
   const src = el.props.src;
-  if (el.props.withAudio !== true || !isElement(src) || !src.resolved?.url) return "";
-  const media = ctx.media(src.resolved.url);
-  const duration = Math.min(media.duration ?? src.resolved.duration, at.duration);
-  return `<audio src="${escapeHtml(media.path)}" data-start="${sec(at.start)}" data-duration="${sec(duration)}"></audio>`;
+  if (el.props.withAudio !== true || !isElement(src) || src.type !== "speech") return "";
+  return ctx.render({ ...src, props: { ...src.props, volume: 1 } }, { start: at.start, duration: at.duration, ...(at.where ? { where: at.where } : {}) });
 }

@@ -4,9 +4,13 @@
 // rounded gradient button that pulses (scale and brightness, elastic, every `blinkFrequency` s)
 // with a glow. The pulse is a seeked CSS animation starting with the packshot.
 import { isElement, type VargElementJson } from "../../tree.ts";
+import { parseColor } from "../color.ts";
+import { cssSeconds, decimal, escapeHtml, px } from "../escape.ts";
+import { mediaUrlOf, numberProp, tagOf } from "../props.ts";
 import { ComposeError, type ComposeContext, type Placement } from "../types.ts";
-import { cssColor, escapeHtml, ms, numberProp } from "./captions.ts";
-import type { RenderChild } from "./layouts.ts";
+import { inside, type RenderChild } from "./layouts.ts";
+import { mediaFor } from "./media.ts";
+import { fittedFontSize, TEXT_CSS } from "./text.ts";
 
 const POSITIONS = ["top", "top-left", "top-right", "center", "center-left", "center-right", "bottom", "bottom-left", "bottom-right"] as const;
 type Position = (typeof POSITIONS)[number];
@@ -46,24 +50,14 @@ function anchorCss(pos: Position): string {
   return `${x} ${y} transform: translate(${tx}, ${ty});`;
 }
 
-/** The URL of an image given as a string or an <Image> element. */
-function imageUrl(value: unknown, what: string): string {
-  if (typeof value === "string") return value;
-  if (isElement(value) && value.type === "image") {
-    const url = typeof value.props.src === "string" ? value.props.src : value.resolved?.url;
-    if (url) return url;
-  }
-  throw new ComposeError(`${what} must be an image URL or an <Image> element with a source`);
-}
-
-/** editly's title layer (getTitleFilter): one line, sized to fit 90% of the width, at most 8% of the short side. */
+/** editly's title layer (getTitleFilter), drawn as the core's <Title> is: the page's text
+ *  layout script places the glyph box where drawtext would (data-ax / data-ay). */
 function titleHtml(text: string, color: string, pos: Position, ctx: ComposeContext, cls: string): string {
-  const fitted = Math.floor((ctx.width * 0.9) / (Array.from(text).length * 0.55));
-  const size = Math.max(16, Math.min(Math.round(Math.min(ctx.width, ctx.height) * 0.08), fitted));
-  return (
-    `<div class="${cls}" style="position: absolute; ${anchorCss(pos)} white-space: pre; line-height: 1; ` +
-    `font-family: sans-serif; font-size: ${size}px; color: ${color}">${escapeHtml(text)}</div>`
-  );
+  ctx.addCss(TEXT_CSS);
+  const ax = pos.includes("left") ? "left" : pos.includes("right") ? "right" : "center";
+  const ay = pos.startsWith("top") ? "top" : pos.startsWith("bottom") ? "bottom" : "center";
+  const size = fittedFontSize(text, ctx.width, ctx.height, 0.08);
+  return `<div class="vg-text ${cls}" data-ax="${ax}" data-ay="${ay}" style="font-size: ${size}px; color: ${color};">${escapeHtml(text)}</div>`;
 }
 
 // ---- The blinking CTA (createBlinkingButton) -------------------------------------------------
@@ -80,26 +74,36 @@ function blinkKeyframes(): string {
   const at = (f: (o: number) => string) => phases.map((p) => `${Math.round(p * 1e4) / 100}% { ${f(osc(p))} }`).join(" ");
   // eq=gamma 0.85 → 1.2 in the SDK; CSS has no gamma filter, brightness follows the same curve.
   return (
-    `@keyframes rf-cta-scale { ${at((o) => `transform: scale(${(1 + 0.12 * o).toFixed(4)});`)} }\n` +
-    `@keyframes rf-cta-bright { ${at((o) => `filter: brightness(${(0.85 + 0.35 * Math.max(0, o)).toFixed(4)});`)} }`
+    `@keyframes rf-cta-scale { ${at((o) => `transform: scale(${decimal(1 + 0.12 * o, 4)});`)} }\n` +
+    `@keyframes rf-cta-bright { ${at((o) => `filter: brightness(${decimal(0.85 + 0.35 * Math.max(0, o), 4)});`)} }`
   );
 }
 
 const even = (n: number) => (n % 2 === 0 ? n : n + 1);
 
-function blinkingButton(el: VargElementJson, text: string, ctx: ComposeContext, at: Placement): string {
+function ctaSize(el: VargElementJson, where: string): { width?: number; height?: number } {
+  const size = el.props.ctaSize;
+  if (size === undefined || size === null) return {};
+  if (typeof size !== "object" || Array.isArray(size) || isElement(size)) {
+    throw new ComposeError(`<Packshot> ctaSize in ${where} must be { width, height } in pixels, got ${JSON.stringify(size)}`);
+  }
+  const read = (key: "width" | "height") => numberProp({ ...el, props: size as VargElementJson["props"] }, key, where, { positive: true, max: 10000 });
+  return { width: read("width"), height: read("height") };
+}
+
+function blinkingButton(el: VargElementJson, text: string, ctx: ComposeContext, at: Placement, where: string): string {
   const p = el.props;
-  const size = p.ctaSize as { width?: unknown; height?: unknown } | undefined;
-  const w = size?.width === undefined ? Math.floor(ctx.width * 0.7) : numberProp(size.width, "<Packshot> ctaSize.width", 1, 10000);
-  const h = size?.height === undefined ? Math.floor(ctx.height * 0.09) : numberProp(size.height, "<Packshot> ctaSize.height", 1, 10000);
-  const period = p.blinkFrequency === undefined ? 0.8 : numberProp(p.blinkFrequency, "<Packshot> blinkFrequency", 0.05, 60);
-  const bg = p.ctaColor === undefined ? "#FF6B00" : cssColor(p.ctaColor, "<Packshot> ctaColor");
-  const fg = p.ctaTextColor === undefined ? "#FFFFFF" : cssColor(p.ctaTextColor, "<Packshot> ctaTextColor");
+  const size = ctaSize(el, where);
+  const w = size.width ?? Math.floor(ctx.width * 0.7);
+  const h = size.height ?? Math.floor(ctx.height * 0.09);
+  const period = numberProp(el, "blinkFrequency", where, { min: 0.05, max: 60 }) ?? 0.8;
+  const bg = p.ctaColor == null ? "#FF6B00" : parseColor(p.ctaColor, `<Packshot> ctaColor in ${where}`);
+  const fg = p.ctaTextColor == null ? "#FFFFFF" : parseColor(p.ctaTextColor, `<Packshot> ctaTextColor in ${where}`);
   // The SDK renders the button on a padded canvas and places the canvas, not the button: "top"
   // puts the canvas's top edge at 15% (the button lands lower), "bottom" centres it at 78%.
   const padding = Math.ceil(Math.max(w, h) * (1.14 * 1.15 - 1) * 2) + 36;
   const canvasH = even(h + padding * 2);
-  const pos = ctaVertical(p.ctaPosition, ctx);
+  const pos = ctaVertical(p.ctaPosition, ctx, where);
   const canvasTop = pos === "top" ? Math.floor(ctx.height * 0.15) : pos === "center" ? Math.floor((ctx.height - canvasH) / 2) : Math.floor(ctx.height * 0.78 - canvasH / 2);
   const centreY = canvasTop + canvasH / 2;
   // Text: TikTok Sans Bold through Pango at dpi = 2.8 × floor(0.55 h) with its default 12 pt.
@@ -107,58 +111,64 @@ function blinkingButton(el: VargElementJson, text: string, ctx: ComposeContext, 
   const gradient = `linear-gradient(to bottom, rgb(from ${bg} calc(r * 1.15) calc(g * 1.15) calc(b * 1.15)), rgb(from ${bg} calc(r * 0.95) calc(g * 0.95) calc(b * 0.95)))`;
   const radius = Math.floor(h * 0.45);
   ctx.addCss(blinkKeyframes());
-  const timing = `${ms(period)} linear ${ms(at.start)} infinite`;
+  const timing = `${cssSeconds(period)} linear ${cssSeconds(at.start)} infinite`;
   return (
-    `<div class="rf-cta" style="position: absolute; left: ${ctx.width / 2 - w / 2}px; top: ${centreY - h / 2}px; width: ${w}px; height: ${h}px; animation: rf-cta-scale ${timing}">` +
-    `<div style="position: absolute; inset: 0; border-radius: ${radius}px; background: ${gradient}; filter: blur(18px) brightness(1.4); opacity: 0.6; transform: scale(1.15)"></div>` +
-    `<div style="position: absolute; inset: 0; border-radius: ${radius}px; background: ${gradient}; display: flex; align-items: center; justify-content: center; ` +
-    `white-space: pre; font-family: 'TikTok Sans', sans-serif; font-weight: 700; font-size: ${textPx.toFixed(2)}px; color: ${fg}; animation: rf-cta-bright ${timing}">${escapeHtml(text)}</div>` +
+    `<div class="rf-cta" style="position: absolute; left: ${px(ctx.width / 2 - w / 2)}; top: ${px(centreY - h / 2)}; width: ${px(w)}; height: ${px(h)}; animation: rf-cta-scale ${timing}">` +
+    `<div style="position: absolute; inset: 0; border-radius: ${px(radius)}; background: ${gradient}; filter: blur(18px) brightness(1.4); opacity: 0.6; transform: scale(1.15)"></div>` +
+    `<div style="position: absolute; inset: 0; border-radius: ${px(radius)}; background: ${gradient}; display: flex; align-items: center; justify-content: center; ` +
+    `white-space: pre; font-family: "TikTok Sans", "DejaVu Sans", sans-serif; font-weight: 700; font-size: ${px(textPx)}; color: ${fg}; animation: rf-cta-bright ${timing}">${escapeHtml(text)}</div>` +
     `</div>`
   );
 }
 
 /** mapCtaPosition: the button only knows top, center and bottom (the default). */
-function ctaVertical(value: unknown, ctx: ComposeContext): "top" | "center" | "bottom" {
-  const pos = positionProp(value, "bottom", "<Packshot> ctaPosition", ctx);
+function ctaVertical(value: unknown, ctx: ComposeContext, where: string): "top" | "center" | "bottom" {
+  const pos = positionProp(value, "bottom", `<Packshot> ctaPosition in ${where}`, ctx);
   return pos.startsWith("top") ? "top" : pos.startsWith("center") ? "center" : "bottom";
 }
 
 // ---- The card -----------------------------------------------------------------------------------
 
 export function renderPackshot(el: VargElementJson, ctx: ComposeContext, at: Placement, renderChild: RenderChild): string {
+  const where = at.where ?? "the scene";
+  const name = (key: string) => `${tagOf(el)} ${key} in ${where}`;
   const p = el.props;
   const layers: string[] = [];
   let fill = "#000000";
-  if (typeof p.background === "string") fill = cssColor(p.background, "<Packshot> background");
+  if (typeof p.background === "string") fill = parseColor(p.background, name("background"));
   else if (isElement(p.background) && (p.background.type === "image" || p.background.type === "video")) {
+    // A full-frame cover layer of its own video in the SDK: no clip-level trims reach it.
     const bg = p.background;
-    layers.push(renderChild({ ...bg, props: { ...bg.props, resize: "cover" } }, ctx, at));
-  } else if (p.background !== undefined) {
-    throw new ComposeError("<Packshot> background must be a colour, an <Image> or a <Video>");
+    const { clip: _clip, ...window } = inside(el, at);
+    layers.push(renderChild({ ...bg, props: { ...bg.props, resize: "cover" } }, ctx, window));
+  } else if (p.background != null) {
+    throw new ComposeError(`${name("background")} must be a colour, an <Image> or a <Video>`);
   }
-  if (p.logo !== undefined) {
-    const media = ctx.media(imageUrl(p.logo, "<Packshot> logo"));
+  if (p.logo != null) {
+    const logo = typeof p.logo === "string" ? { ...el, type: "image", props: { src: p.logo }, children: [] } : isElement(p.logo) && p.logo.type === "image" ? p.logo : null;
+    if (!logo || !mediaUrlOf(logo)) throw new ComposeError(`${name("logo")} must be an image URL or an <Image> with a source`);
+    const media = mediaFor(logo, ctx, inside(el, at), "image");
     const width = fraction(p.logoSize ?? "40%", ctx.width);
-    if (!(width > 0)) throw new ComposeError(`<Packshot> logoSize must be pixels or a percentage ("40%", "120px", 120), got ${JSON.stringify(p.logoSize)}`);
-    const pos = positionProp(p.logoPosition, "center", "<Packshot> logoPosition", ctx);
-    layers.push(`<img class="rf-packshot-logo" src="${escapeHtml(media.path)}" alt="" style="position: absolute; ${anchorCss(pos)} width: ${Math.round(width * ctx.width)}px; height: auto">`);
+    if (!(width > 0)) throw new ComposeError(`${name("logoSize")} must be pixels or a percentage ("40%", "120px", 120), got ${JSON.stringify(p.logoSize)}`);
+    const pos = positionProp(p.logoPosition, "center", name("logoPosition"), ctx);
+    layers.push(`<img class="rf-packshot-logo" src="${escapeHtml(media.path)}" alt="" style="position: absolute; ${anchorCss(pos)} width: ${px(Math.round(width * ctx.width))}; height: auto;">`);
   }
   if (typeof p.title === "string" && p.title) {
-    const color = p.titleColor === undefined ? "#FFFFFF" : cssColor(p.titleColor, "<Packshot> titleColor");
-    layers.push(titleHtml(p.title, color, positionProp(p.titlePosition, "center", "<Packshot> titlePosition", ctx), ctx, "rf-packshot-title"));
+    const color = p.titleColor == null ? "#FFFFFF" : parseColor(p.titleColor, name("titleColor"));
+    layers.push(titleHtml(p.title, color, positionProp(p.titlePosition, "center", name("titlePosition"), ctx), ctx, "rf-packshot-title"));
   }
   if (typeof p.cta === "string" && p.cta) {
-    if (p.blinkCta === true) layers.push(blinkingButton(el, p.cta, ctx, at));
+    if (p.blinkCta === true) layers.push(blinkingButton(el, p.cta, ctx, at, where));
     else {
       // A static CTA is a title in ctaColor (not ctaTextColor), as the SDK draws it.
-      const color = p.ctaColor === undefined ? "white" : cssColor(p.ctaColor, "<Packshot> ctaColor");
-      layers.push(titleHtml(p.cta, color, positionProp(p.ctaPosition, "bottom", "<Packshot> ctaPosition", ctx), ctx, "rf-packshot-cta"));
+      const color = p.ctaColor == null ? "white" : parseColor(p.ctaColor, name("ctaColor"));
+      layers.push(titleHtml(p.cta, color, positionProp(p.ctaPosition, "bottom", name("ctaPosition"), ctx), ctx, "rf-packshot-cta"));
     }
   }
-  return `<div class="rf-packshot" style="position: absolute; inset: 0; overflow: hidden; background: ${fill}">${layers.join("")}</div>`;
+  return `<div class="rf-packshot" style="position: absolute; inset: 0; overflow: hidden; background: ${fill};">${layers.join("")}</div>`;
 }
 
-/** The packshot's own length (for a clip whose duration is "auto"): `duration`, else 3 s. */
-export function packshotDuration(el: VargElementJson): number {
-  return el.props.duration === undefined ? 3 : numberProp(el.props.duration, "<Packshot> duration", 0, 3600);
+/** The packshot's own length (a clip without a duration takes it): `duration`, else 3 s. */
+export function packshotDuration(el: VargElementJson, where = "the scene"): number {
+  return numberProp(el, "duration", where, { positive: true, max: 3600 }) ?? 3;
 }
