@@ -240,12 +240,13 @@ describe("varg captions", () => {
     expect(words(await frame(1.9), ...TOP)).toEqual(["white", "white", "red"]);
   });
 
-  it("tiktok cues show in their windows only: nothing between them, nothing after the clip", async () => {
+  it("tiktok cues show in their windows only: nothing before, between or after them", async () => {
     expect(textRuns(await frame(0.1), ...CENTER)).toEqual([]);
     expect(textRuns(await frame(0.5), ...CENTER)).toEqual(["yellow"]);
     expect(textRuns(await frame(1.0), ...CENTER)).toEqual([]);
     expect(textRuns(await frame(1.5), ...CENTER)).toEqual(["yellow"]);
-    // Clip A's captions end with clip A (2 s); the top band is empty until the Render-level cue.
+    expect(textRuns(await frame(1.9), ...CENTER)).toEqual([]);
+    // The karaoke line ends with its last word (2 s); the top band is empty until the Render-level cue.
     expect(textRuns(await frame(2.2), ...TOP)).toEqual([]);
   });
 

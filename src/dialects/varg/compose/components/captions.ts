@@ -47,10 +47,10 @@ const PRESETS: Record<CaptionStyle, Preset> = {
   typewriter: { font: "dm-sans", fontSize: 24, color: "#00ff00", outline: 1, shadow: 0, shadowColor: "rgba(0, 0, 0, 0.5)", marginV: 30 },
 };
 const STYLES = ["tiktok", "karaoke", "bounce", "typewriter"] as const;
+type CaptionStyle = (typeof STYLES)[number];
 // The caption fonts are not bundled: without them the page falls back to the system sans
 // (DejaVu Sans, as the titles use). Sizes still follow the intended font's metrics.
 const FALLBACK_FONTS = `"DejaVu Sans", "Bitstream Vera Sans", sans-serif`;
-type CaptionStyle = (typeof STYLES)[number];
 
 // ---- Cues and lines -------------------------------------------------------------------------
 
@@ -158,6 +158,8 @@ export const captions: ComponentRenderer = (el, ctx, at) => {
   const style = enumProp(el, "style", STYLES, where) ?? "tiktok";
   const preset = PRESETS[style];
   const position = enumProp(el, "position", POSITIONS, where) ?? "bottom";
+  // The SDK's colorToAss reads only "#RRGGBB" (anything else turns white); any colour the
+  // dialect accepts is honoured here.
   const color = el.props.color == null ? preset.color : parseColor(el.props.color, name("color"));
   const active = el.props.activeColor == null ? null : parseColor(el.props.activeColor, name("activeColor"));
   const assSize = numberProp(el, "fontSize", where, { positive: true, max: 2000 }) ?? preset.fontSize;
@@ -166,9 +168,10 @@ export const captions: ComponentRenderer = (el, ctx, at) => {
   const font = CAPTION_FONTS[typeof el.props.font === "string" ? el.props.font : preset.font] ?? CAPTION_FONTS.montserrat!;
 
   const lines = linesOf(cuesOf(el, ctx, where), perLine === undefined ? null : Math.round(perLine));
-  // Times in the file count from the enclosing window (the clip, or the video at Render level);
-  // nothing shows outside it.
-  const windowEnd = at.start + at.duration;
+  // Times count from the start of the window (the clip, the first clip of a container, or the
+  // video at Render level). As the SDK shifts its ASS events, a cue may run past its clip; the
+  // video's end cuts it.
+  const windowEnd = ctx.duration;
   ctx.addCss(KEYFRAMES);
   const id = ctx.nextId("captions");
   // ASS layout: centred between 10 px side margins, MarginV from the bottom or top edge (none
