@@ -26,7 +26,7 @@ function fraction(value: unknown, total: number): number {
 /** A Position string, or a {x, y} object snapped to the nearest one by thirds (positionObjectToString).
  *  The SDK measures pixel objects against 1 × 1 (so they all land bottom-right); we use the frame. */
 function positionProp(value: unknown, fallback: Position, what: string, ctx: ComposeContext): Position {
-  if (value === undefined) return fallback;
+  if (value === undefined || value === null) return fallback;
   if (typeof value === "string" && (POSITIONS as readonly string[]).includes(value)) return value as Position;
   if (typeof value === "object" && value !== null && "x" in value && "y" in value) {
     const fx = fraction(value.x, ctx.width);
