@@ -85,6 +85,7 @@ export const buildScene: SourceBuilder = async (env: Env, spec: RenderSpec, job)
     const contentType = path.endsWith(".html") ? "text/html; charset=utf-8" : path.endsWith(".css") ? "text/css" : undefined;
     await env.BUCKET.put(r2Keys.assetFile(spec.assetId, path), body, contentType ? { httpMetadata: { contentType } } : undefined);
   }
+  for (const warning of compiled.warnings) await job.addWarning(warning);
   const mediaFiles = await media.all();
   await job.recordPrepared({
     fps: compiled.fps,
