@@ -15,9 +15,11 @@
 //   otherwise (zoomDirection ?? "in"); `zoom={null}` turns it off; overlays do not zoom by
 //   default.
 //
-// Deviation: zoompan rescales its crop window to an output of another shape (4W×4H for the
-// default, a square for contain), which stretches images whose aspect differs from the
-// frame's. We zoom the fitted frame instead, keeping the aspect the resize mode promises.
+// With zoom and no `resize`, zoompan rescales the whole enlarged image to W×H: a stretch (the
+// SDK's own deprecation warning says "Current default stretches/crops"); copied (image.ts).
+// Deviations: with resize="contain" zoompan squeezes the image into a square first, and
+// "contain-blur" with a zoom falls into the stretch branch — both break the aspect the mode
+// promises, so here they zoom the contained (or contain-blurred) frame instead.
 import { decimal, escapeHtml, px, sec, cssSeconds } from "../escape.ts";
 import type { ComposeContext } from "../types.ts";
 

@@ -50,9 +50,13 @@ export function imageInBox(el: VargElementJson, ctx: ComposeContext, at: Placeme
 export function imageFullFrame(el: VargElementJson, ctx: ComposeContext, at: Placement): string {
   const where = at.where ?? "the scene";
   const info = mediaFor(el, ctx, at, "image");
-  const mode = enumProp(el, "resize", RESIZE_MODES, where) ?? "cover";
+  const zoom = zoomOf(el, where, false);
+  // Without `resize`, a zooming image is stretched to the frame (zoompan rescales the whole
+  // enlarged image to W×H — the SDK's own warning: "Current default stretches/crops"); a still
+  // one is covered (scale up, crop).
+  const mode = enumProp(el, "resize", RESIZE_MODES, where) ?? (zoom ? "stretch" : "cover");
   const crop = enumProp(el, "cropPosition", CROP_POSITIONS, where);
-  return fullFrame({ tag: "img", path: info.path }, mode, crop, zoomStyle(zoomOf(el, where, false), at.start, at.duration));
+  return fullFrame({ tag: "img", path: info.path }, mode, crop, zoomStyle(zoom, at.start, at.duration));
 }
 
 export const image: ComponentRenderer = (el, ctx, at) => {
