@@ -188,3 +188,107 @@ describe("varg compiler: timeline and transitions", () => {
     expectColour(await pixelAt(file, mid(7, 0.2), 262, 90), red8, SAME, "slideleft b");
   });
 });
+
+/** One decoded frame as RGB rows (the stream's own colour matrix and range, as pixelAt does). */
+async function frameAt(file: string, t: number): Promise<{ at(x: number, y: number): number[] }> {
+  const { stdout: tags } = await run("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=color_space,color_range,width", "-of", "json", file]);
+  const stream = JSON.parse(tags).streams[0];
+  const matrix = stream.color_space === "bt709" ? "in_color_matrix=bt709:" : "";
+  const range = stream.color_range === "tv" ? "in_range=tv" : "in_range=pc";
+  const { stdout } = await run("ffmpeg", ["-v", "error", "-ss", String(t), "-i", file, "-frames:v", "1", "-vf", `scale=${matrix}${range},format=rgb24`, "-f", "rawvideo", "pipe:1"], {
+    encoding: "buffer",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const px = stdout as unknown as Buffer;
+  const width = Number(stream.width);
+  return { at: (x, y) => [px[(y * width + x) * 3]!, px[(y * width + x) * 3 + 1]!, px[(y * width + x) * 3 + 2]!] };
+}
+
+/** The bounding box of the pixels `pick` selects in a frame (x0, y0, x1, y1), or null. */
+function bbox(frame: { at(x: number, y: number): number[] }, pick: (rgb: number[]) => boolean, w = 320, h = 180) {
+  let box: number[] | null = null;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      if (!pick(frame.at(x, y))) continue;
+      box = box ? [Math.min(box[0]!, x), Math.min(box[1]!, y), Math.max(box[2]!, x), Math.max(box[3]!, y)] : [x, y, x, y];
+    }
+  }
+  return box;
+}
+
+describe("varg compiler: images and text", () => {
+  it("fits images as the SDK's resize modes do, zooms them, places boxes, overlays, titles and subtitles", async () => {
+    const bands = (resize: string) => image("bands", { resize, zoom: null });
+    const tree = scene([
+      clip({ duration: 1 }, [bands("contain")]), // 0–1
+      clip({ duration: 1 }, [bands("cover"), el("title", { position: "top" }, ["HELLO"])]), // 1–2
+      clip({ duration: 1 }, [bands("stretch")]), // 2–3
+      clip({ duration: 1 }, [bands("contain-blur")]), // 3–4
+      clip({ duration: 2 }, [image("target")]), // 4–6: no zoom prop: the SDK's default Ken Burns "in"
+      clip({ duration: 1 }, [
+        // 6–7
+        image("red"),
+        image("blue", { left: 10, top: 20, width: 100, height: 50 }),
+        el("overlay", { left: "60%", top: "50%", width: "30%", height: "40%", start: 0.5 }, [image("lime")]),
+        el("subtitle", {}, ["sub"]),
+      ]),
+    ]);
+    const { file, compiled } = await render("images", tree);
+    expect(compiled.duration).toBe(7);
+    const { magenta: MAGENTA, cyan: CYAN } = COLOURS;
+
+    // contain: the 90×180 image scaled to 90×180 in the middle, black bars beside it.
+    expectColour(await pixelAt(file, 0.5, 20, 90), BLACK, ENGINE_SHIFT, "contain bar");
+    expectColour(await pixelAt(file, 0.5, 160, 30), MAGENTA, ENGINE_SHIFT, "contain top band");
+    expectColour(await pixelAt(file, 0.5, 160, 90), CYAN, ENGINE_SHIFT, "contain middle band");
+    expectColour(await pixelAt(file, 0.5, 160, 150), YELLOW, ENGINE_SHIFT, "contain bottom band");
+    // cover: scaled to 320×640 and cropped to the middle: only the middle band shows.
+    expectColour(await pixelAt(file, 1.5, 20, 40), CYAN, ENGINE_SHIFT, "cover");
+    expectColour(await pixelAt(file, 1.5, 300, 150), CYAN, ENGINE_SHIFT, "cover");
+    // stretch: all three bands, full width.
+    expectColour(await pixelAt(file, 2.5, 20, 30), MAGENTA, ENGINE_SHIFT, "stretch top");
+    expectColour(await pixelAt(file, 2.5, 300, 90), CYAN, ENGINE_SHIFT, "stretch middle");
+    expectColour(await pixelAt(file, 2.5, 20, 150), YELLOW, ENGINE_SHIFT, "stretch bottom");
+    // contain-blur: a blurred copy where contain has black bars, the image sharp in the middle.
+    const blurBar = await pixelAt(file, 3.5, 20, 90);
+    expect(Math.max(...blurBar.slice(0, 3)), `blurred bar ${blurBar}`).toBeGreaterThan(80);
+    expectColour(await pixelAt(file, 3.5, 160, 90), CYAN, ENGINE_SHIFT, "contain-blur middle");
+
+    // Ken Burns "in" (zoompan 1 → 1.1 over the clip's ⌈2·30⌉ frames, centred): the 64 px box's
+    // left edge moves from x = 128 to 160 − 32·1.095 = 125 by the last frame.
+    const edge = async (t: number) => {
+      const frame = await frameAt(file, t);
+      for (let x = 100; x < 160; x++) if (frame.at(x, 90)[0]! > 128) return x;
+      return -1;
+    };
+    expect(await edge(4)).toBe(128);
+    expect(Math.abs((await edge(5)) - (160 - 32 * 1.05))).toBeLessThanOrEqual(1);
+    expect(Math.abs((await edge(5.9)) - (160 - 32 * 1.095))).toBeLessThanOrEqual(1);
+
+    // A positioned Image is a box: x 10–110, y 20–70 here.
+    const red = await pixelAt(file, 6.2, 200, 40);
+    expectColour(red, RED, ENGINE_SHIFT, "base");
+    expectColour(await pixelAt(file, 6.2, 60, 45), BLUE, ENGINE_SHIFT, "image box");
+    expectColour(await pixelAt(file, 6.2, 5, 45), red, SAME, "left of the box");
+    expectColour(await pixelAt(file, 6.2, 60, 75), red, SAME, "below the box");
+    // The Overlay (60%, 50%, 30% × 40% = x 192–288, y 90–162) shows from 0.5 s into its clip.
+    expectColour(await pixelAt(file, 6.2, 240, 110), red, SAME, "before the overlay's start");
+    expectColour(await pixelAt(file, 6.7, 240, 110), LIME, ENGINE_SHIFT, "overlay");
+    expectColour(await pixelAt(file, 6.7, 300, 110), red, SAME, "beside the overlay");
+
+    // Title "top": drawtext's y = 0.1·H is the top of the glyphs; centred (x = (W − text_w)/2).
+    const white = (rgb: number[]) => rgb[0]! > 160 && rgb[1]! > 160 && rgb[2]! > 160;
+    const title = bbox(await frameAt(file, 1.5), white);
+    expect(title, "title drawn").not.toBeNull();
+    expect(Math.abs(title![1]! - 18)).toBeLessThanOrEqual(1);
+    expect(Math.abs((title![0]! + title![2]!) / 2 - 160)).toBeLessThanOrEqual(2);
+    // A title's window includes its end frame (enable='between(t, start, end)'): clip 3's first frame has it.
+    expect(bbox(await frameAt(file, 2), white)).toEqual(title);
+    expect(bbox(await frameAt(file, 2.1), white)).toBeNull();
+    // Subtitle: white text centred at 0.85·H on a black@0.7 box padded by 0.4·font size.
+    const sub = bbox(await frameAt(file, 6.2), white);
+    expect(sub).not.toBeNull();
+    expect(Math.abs((sub![1]! + sub![3]!) / 2 - 153)).toBeLessThanOrEqual(1.5);
+    expectColour(await pixelAt(file, 6.2, 160, sub![1]! - 3), mix(red, BLACK, 0.3), ENGINE_SHIFT, "subtitle box");
+  });
+});
