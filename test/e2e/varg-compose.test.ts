@@ -292,3 +292,49 @@ describe("varg compiler: images and text", () => {
     expectColour(await pixelAt(file, 6.2, 160, sub![1]! - 3), mix(red, BLACK, 0.3), ENGINE_SHIFT, "subtitle box");
   });
 });
+
+describe("varg compiler: video and audio", () => {
+  it("trims videos, sizes clips from them, mixes kept video sound and Render-level music", async () => {
+    const counter = (props: VargElementJson["props"]) => el("video", { src: vm.url("counter.mp4"), ...props });
+    const tree = scene([
+      // No duration: the clip lasts its video's trim, 1.5 s (0–1.5). Its sound is muted.
+      clip({}, [counter({ cutFrom: 1, cutTo: 2.5 })]),
+      // cutFrom + duration; keepAudio (1.5–2.5).
+      clip({ duration: "auto" }, [counter({ cutFrom: 0.5, duration: 1, keepAudio: true })]),
+      // The Clip's cutFrom reaches its Video (2.5–3.5).
+      clip({ duration: 1, cutFrom: 3 }, [counter({})]),
+      // 2 s asked, 1 s of video left: the SDK cuts the clip to the video (3.5–4.5).
+      clip({ duration: 2 }, [counter({ cutFrom: 3 })]),
+      el("music", { src: vm.url("tone.wav"), start: 0.5, volume: 0.5 }),
+    ]);
+    const { file, compiled } = await render("video", tree);
+    expect(compiled.clips.map((c) => [c.start, c.end])).toEqual([
+      [0, 1.5],
+      [1.5, 2.5],
+      [2.5, 3.5],
+      [3.5, 4.5],
+    ]);
+    const info = await probeVideo(file);
+    expect(info).toMatchObject({ frameCount: 45, hasAudio: true });
+
+    // counter.mp4 shows frame N (10 fps) as rgb(6N, 0, 255 − 6N): the frame on screen at t is
+    // (t − clip start) · 10 + cutFrom · 10.
+    const frameShown = async (t: number) => counterFrame(await pixelAt(file, t, 160, 90));
+    expect(await frameShown(0)).toBe(10);
+    expect(await frameShown(1.0)).toBe(20);
+    expect(await frameShown(1.4)).toBe(24);
+    expect(await frameShown(1.5)).toBe(5);
+    expect(await frameShown(2.0)).toBe(10);
+    expect(await frameShown(3.0)).toBe(35);
+    expect(await frameShown(4.4)).toBe(39);
+
+    // Sound: the music (440 Hz at ½ × ½ amplitude: −15 dB) from 0.5 s; the kept video's 880 Hz
+    // (½ amplitude: −9 dB) only in its clip; the other videos' sound never.
+    const audio = await decodeAudio(file);
+    expect(audio.duration).toBeCloseTo(4.5, 1);
+    expect(levelDb(audio, 0.05, 0.45)).toBeLessThan(-60);
+    expect(levelDb(audio, 0.6, 1.4)).toBeCloseTo(-15.05, 0);
+    expect(levelDb(audio, 1.6, 2.4)).toBeCloseTo(10 * Math.log10(0.25 ** 2 / 2 + 0.5 ** 2 / 2), 0);
+    expect(levelDb(audio, 2.6, 4.4)).toBeCloseTo(-15.05, 0);
+  });
+});
