@@ -13,12 +13,15 @@ export interface RateLimitPolicy {
   limit(config: Config): number;
   /** X-RateLimit-Reset: seconds from now (HyperFrames) or an ISO time (varg). */
   reset(resetSeconds: number): string;
+  /** Whether a request counts against the window (others only report it). Default: all. */
+  counts?(method: string): boolean;
 }
 
 export function limitRequests(policy: RateLimitPolicy) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const limit = policy.limit(configFrom(c.env));
-    const decision = await rateLimiter(c.env, policy.scope(c.get("accountId"))).hit(limit);
+    const limiter = rateLimiter(c.env, policy.scope(c.get("accountId")));
+    const decision = (policy.counts?.(c.req.method) ?? true) ? await limiter.hit(limit) : await limiter.peek(limit);
     const headers = {
       "X-RateLimit-Limit": String(decision.limit),
       "X-RateLimit-Remaining": String(decision.remaining),

@@ -32,6 +32,21 @@ export class RateLimiter extends DurableObject<Env> {
     };
   }
 
+  /** The current window against a limit, without counting a request. */
+  async peek(limitPerMinute: number): Promise<RateDecision> {
+    const now = Date.now();
+    if (now - this.windowStart >= 60_000) {
+      this.windowStart = now;
+      this.count = 0;
+    }
+    return {
+      allowed: true,
+      limit: limitPerMinute,
+      remaining: Math.max(0, limitPerMinute - this.count),
+      resetSeconds: Math.ceil((this.windowStart + 60_000 - now) / 1000),
+    };
+  }
+
   /** Takes a concurrent-render slot for `renderId` (idempotent). Durable, so slots survive eviction. */
   async acquireSlot(renderId: string, maxConcurrent: number): Promise<boolean> {
     const slots = (await this.ctx.storage.get<string[]>("slots")) ?? [];

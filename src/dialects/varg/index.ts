@@ -21,6 +21,9 @@ vargApi.use(
     scope: vargScope,
     limit: (config) => config.vargRateLimitPerMinute,
     reset: (seconds) => new Date(Date.now() + seconds * 1000).toISOString(),
+    // The window counts submissions: the seed's own polling loop (a GET every 5 s) would
+    // otherwise exhaust 10 a minute during one render. Every answer still reports it.
+    counts: (method) => method === "POST",
   }),
 );
 vargApi.route("/", vargRoutes);
