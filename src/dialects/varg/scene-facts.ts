@@ -33,17 +33,18 @@ export function isImageOnly(tree: VargElementJson): boolean {
   return true;
 }
 
-/** Σ numeric clip durations − Σ transitions, in frames; null when a clip's length is not known yet. */
+/** Σ numeric clip durations − Σ transitions (a clip's transition leads into the next clip, so
+ *  the last one's does not count), in frames; null when a clip's length is not known yet. */
 export function estimatedFrames(tree: VargElementJson): number | null {
   const { fps } = renderSettings(tree);
+  const clips = tree.children.filter((c): c is VargElementJson => typeof c !== "string" && c.type === "clip");
   let seconds = 0;
-  for (const child of tree.children) {
-    if (typeof child === "string" || child.type !== "clip") continue;
-    const d = child.props.duration;
+  for (const [i, clip] of clips.entries()) {
+    const d = clip.props.duration;
     if (typeof d !== "number") return null;
     seconds += d;
-    const t = child.props.transition;
-    if (t && typeof t === "object" && !Array.isArray(t)) seconds -= typeof (t as { duration?: unknown }).duration === "number" ? ((t as { duration: number }).duration) : 0.5;
+    const t = clip.props.transition as { duration?: unknown } | undefined;
+    if (i < clips.length - 1 && t && typeof t === "object") seconds -= typeof t.duration === "number" ? t.duration : 0.5;
   }
   return Math.max(1, Math.round(seconds * fps));
 }
