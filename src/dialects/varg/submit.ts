@@ -40,12 +40,14 @@ export function invalidCode(err: SandboxError): DomainError {
 async function checkCode(code: string): Promise<VargElementJson | null> {
   let deferred = false;
   try {
-    const { tree } = await evaluateScene(code, {
+    const { tree, evalMs } = await evaluateScene(code, {
       resolve: async () => {
         deferred = true;
         throw new Deferred("resolved later");
       },
     });
+    // One line per submission, so the sandbox's cost can be read from the logs (npm run bench:varg).
+    console.log(`[varg-eval] ${evalMs.toFixed(1)} ms for ${code.length} characters`);
     return deferred ? null : tree;
   } catch (err) {
     if (deferred) return null;
