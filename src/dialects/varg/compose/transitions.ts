@@ -134,10 +134,10 @@ const LOOKS: Record<string, Look> = {
   wipeup: wipe((P) => `inset(${pct(P)} 0 0 0)`),
   wipedown: wipe((P) => `inset(0 0 ${pct(P)} 0)`),
   // Corner wipes: `a` keeps a shrinking corner rectangle, `b` the rest (an L-shaped polygon).
-  wipetl: wipe((P, p) => `polygon(${pct(P)} 0, 100% 0, 100% 100%, 0 100%, 0 ${pct(P)}, ${pct(P)} ${pct(P)})`),
+  wipetl: wipe((P) => `polygon(${pct(P)} 0, 100% 0, 100% 100%, 0 100%, 0 ${pct(P)}, ${pct(P)} ${pct(P)})`),
   wipetr: wipe((P, p) => `polygon(0 0, ${pct(p)} 0, ${pct(p)} ${pct(P)}, 100% ${pct(P)}, 100% 100%, 0 100%)`),
   wipebl: wipe((P, p) => `polygon(0 0, 100% 0, 100% 100%, ${pct(P)} 100%, ${pct(P)} ${pct(p)}, 0 ${pct(p)})`),
-  wipebr: wipe((P, p) => `polygon(0 0, 100% 0, 100% ${pct(p)}, ${pct(p)} ${pct(p)}, ${pct(p)} 100%, 0 100%)`),
+  wipebr: wipe((_P, p) => `polygon(0 0, 100% 0, 100% ${pct(p)}, ${pct(p)} ${pct(p)}, ${pct(p)} 100%, 0 100%)`),
   // Slides: both clips move; `a` leaves as `b` enters from the opposite side.
   slideleft: slide("X", 1),
   slideright: slide("X", -1),

@@ -20,7 +20,7 @@
 // Deviations: with resize="contain" zoompan squeezes the image into a square first, and
 // "contain-blur" with a zoom falls into the stretch branch — both break the aspect the mode
 // promises, so here they zoom the contained (or contain-blurred) frame instead.
-import { decimal, escapeHtml, px, sec, cssSeconds } from "../escape.ts";
+import { escapeHtml, px, sec, cssSeconds } from "../escape.ts";
 import type { ComposeContext } from "../types.ts";
 
 export const RESIZE_MODES = ["cover", "contain", "stretch", "contain-blur"] as const;
@@ -119,4 +119,3 @@ export function useBaseCss(ctx: ComposeContext): void {
   ctx.addCss(BASE_CSS);
 }
 
-export { decimal };
