@@ -6,7 +6,10 @@
 //   first video layer is cut down to it ("clamp to avoid freeze frames");
 // - a clip's `transition` joins it to the NEXT clip (xfade offset = end of the clip − the
 //   transition): the next clip starts that much earlier, so the video lasts
-//   Σ durations − Σ transitions; the last clip's transition joins nothing;
+//   Σ durations − Σ transitions; the last clip's transition joins nothing. The SDK's docs
+//   (docs/react.md, "second clip with transition") suggest a transition leads INTO its clip;
+//   its code (editly's xfade chain, render.ts's offsets) and its own render of such a scene
+//   (2 × 1 s clips, fade on the second: a 2 s video, no fade) say otherwise — code wins;
 // - a transition object without `name` is "fade", without `duration` 0.5 s (DEFAULT_TRANSITION);
 //   no transition (or duration 0) is a cut.
 //
