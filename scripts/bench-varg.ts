@@ -16,6 +16,7 @@ import { projectRoot } from "./lib/paths.ts";
 
 const run = promisify(execFile);
 const RUNS = Number(process.env.BENCH_RUNS ?? 1);
+// BENCH_STACK_LOG=<file> keeps the local stack's log lines (wrangler, encoder) for a look later.
 const COLOURS = [
   ["0x1e3a8a", "0x22d3ee"],
   ["0x7c2d12", "0xfbbf24"],
@@ -54,7 +55,10 @@ const stack = await startLocalStack({
   port: await freePort(),
   encoderPort: await freePort(),
   persistTo: path.join(dir, "state"),
-  log: (line) => logs.push(line),
+  log: (line) => {
+    logs.push(line);
+    if (process.env.BENCH_STACK_LOG) void fs.appendFile(process.env.BENCH_STACK_LOG, `${line}\n`);
+  },
 });
 const varg = new VargClient(stack);
 const code = scene((i) => `http://127.0.0.1:${mediaPort}/img-${i}.jpg`);
