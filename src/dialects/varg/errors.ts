@@ -1,22 +1,9 @@
 // The varg error shape: {"error": "<what the seed calls it>", "message": "<what exactly>"},
 // with `line`/`column` for code problems, and the seed's status codes.
 import type { Context } from "hono";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
-import { DomainError, fromZodError, type ErrorKind } from "../../core/errors.ts";
-
-const STATUS: Record<ErrorKind, ContentfulStatusCode> = {
-  invalid: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  gone: 410,
-  unprocessable: 422,
-  too_large: 413,
-  rate_limited: 429,
-  unavailable: 503,
-};
+import { HTTP_STATUS } from "../../api/http-status.ts";
+import { DomainError, fromZodError } from "../../core/errors.ts";
 
 function title(err: DomainError): string {
   switch (err.code) {
@@ -49,7 +36,7 @@ export function vargError(err: Error, c: Context): Response {
       ...(err.field ? { field: err.field } : {}),
       ...(err.location ?? {}),
     };
-    return c.json(body, STATUS[err.kind]);
+    return c.json(body, HTTP_STATUS[err.kind]);
   }
   console.error("unhandled error", err);
   return c.json({ error: "Internal error", message: "the request was not completed" }, 500);
