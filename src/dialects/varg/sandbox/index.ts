@@ -1,0 +1,66 @@
+// Evaluates untrusted varg TSX into an element tree: transpile (sucrase) → run in a fresh
+// QuickJS VM with CPU, memory, stack and output limits → validate the tree. Bad code of any
+// kind ends in a SandboxError; a failure of `options.resolve` is rethrown unchanged.
+import { isElement, type ResolvedMedia, type VargElementJson } from "../tree.ts";
+import { SandboxError } from "./errors.ts";
+import { type SandboxLimits, withDefaults } from "./limits.ts";
+import { transpile } from "./transpile.ts";
+import { parseBounded, validateAwaited, validateTree } from "./validate.ts";
+import { type Resolver, runInVm } from "./vm.ts";
+
+export { SandboxError } from "./errors.ts";
+export { DEFAULT_LIMITS, type SandboxLimits } from "./limits.ts";
+export type { Resolver } from "./vm.ts";
+
+export interface EvaluateOptions {
+  /** Resolves an element the code awaits (`const s = await Speech(…)`): generation or probing
+   *  happens here, outside the VM, and may take as long as it needs (it is not CPU-budgeted).
+   *  Called once per awaited element, after the element passed validation; `signal` aborts when
+   *  the evaluation ends (e.g. failed meanwhile). A rejection ends the evaluation and is rethrown
+   *  unchanged. Without a resolver, awaiting an element is a SandboxError. */
+  resolve?: Resolver;
+  limits?: Partial<SandboxLimits>;
+}
+
+export interface Evaluation {
+  tree: VargElementJson;
+  /** Wall time of the whole evaluation (transpile, VM, validation), including resolves. */
+  evalMs: number;
+  /** console.* output of the code, as "level: text" lines (bounded). */
+  logs: string[];
+}
+
+export async function evaluateScene(code: string, options: EvaluateOptions = {}): Promise<Evaluation> {
+  const started = performance.now();
+  if (typeof code !== "string") throw new SandboxError("code must be a string");
+  const limits = withDefaults(options.limits);
+  const js = transpile(code);
+  const result = await runInVm(js, {
+    limits,
+    resolve: options.resolve,
+    checkAwaited: (json) => validateAwaited(parseBounded(json, limits.maxTreeBytes), limits.maxElements),
+    source: code,
+    transpiled: js,
+  });
+  const tree = validateTree(parseBounded(result.json, limits.maxTreeBytes), limits.maxElements);
+  attachResolved(tree, result.resolved);
+  return { tree, evalMs: performance.now() - started, logs: result.logs };
+}
+
+/** `resolved` comes from what the host resolved, never from the VM's say-so. */
+function attachResolved(node: unknown, resolved: Map<string, ResolvedMedia>): void {
+  if (node === null || typeof node !== "object") return;
+  if (Array.isArray(node)) {
+    for (const item of node) attachResolved(item, resolved);
+    return;
+  }
+  if (isElement(node)) {
+    const media = resolved.get(node.id);
+    if (media) node.resolved = media;
+    else delete node.resolved;
+    attachResolved(node.props, resolved);
+    attachResolved(node.children, resolved);
+    return;
+  }
+  for (const value of Object.values(node)) attachResolved(value, resolved);
+}
