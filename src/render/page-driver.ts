@@ -289,14 +289,35 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
     // A video that failed to load never seeks (it is reported once, in the probe's warnings).
     if (el.error || el.readyState === 0) return null;
     return new Promise<void>((resolve) => {
-      let pending = 2;
-      const done = () => --pending === 0 && resolve();
-      if (typeof el.requestVideoFrameCallback === "function") el.requestVideoFrameCallback(() => done());
-      else done();
-      el.addEventListener("seeked", () => done(), { once: true });
+      let seeked = false;
+      let presented = typeof el.requestVideoFrameCallback !== "function";
+      const finish = () => seeked && presented && resolve();
+      // A frame presented before the seek completed (e.g. the old frame, shown because the
+      // element just became visible) is not the one asked for: wait for the next, unless its
+      // timestamp is already the target's (within 0.1 s, a frame of any 10+ fps video).
+      const onFrame = (_now: number, meta?: { mediaTime?: number }) => {
+        const mediaTime = meta?.mediaTime;
+        if (seeked || mediaTime === undefined || (mediaTime <= target + 1e-3 && target - mediaTime < 0.1)) {
+          presented = true;
+          finish();
+        } else {
+          el.requestVideoFrameCallback(onFrame);
+        }
+      };
+      if (!presented) el.requestVideoFrameCallback(onFrame);
+      el.addEventListener(
+        "seeked",
+        () => {
+          seeked = true;
+          finish();
+          // A frame that does not change is never presented again; do not wait for it forever.
+          // (Counted from the seek's end: a seek itself may take long on a busy machine, and
+          // until it ends the old frame is on screen.)
+          setTimeout(resolve, 1_000);
+        },
+        { once: true },
+      );
       el.currentTime = target;
-      // A frame that does not change is never presented again; do not wait for it forever.
-      setTimeout(resolve, 1_000);
     });
   }
 
@@ -384,6 +405,9 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
   }
   const ready = Promise.all([mounted, loaded]).then(settle);
 
+  /** Videos visible in the last pose (see seek()). */
+  const videosOnScreen = new Set<any>();
+
   w.__reelflare = {
     errors,
     /** Waits for the page to load and reports its size, duration (null when undeclared) and audio. */
@@ -440,8 +464,26 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
         const visible = isShown(el);
         el.style.visibility = visible ? "visible" : "hidden";
         if (el.tagName === "VIDEO" && visible) {
-          const seeking = seekVideo(el, sourceTimeAt(el, t, win));
-          if (seeking) seeks.push(seeking);
+          const time = sourceTimeAt(el, t, win);
+          const seeking = seekVideo(el, time);
+          if (!videosOnScreen.has(el)) {
+            // A video that just became visible can show its first decoded frame for a paint or
+            // two although the seek has landed (seen on a busy machine): seek again once it is
+            // on screen, so the frame captured is the one presented after it appeared.
+            seeks.push(
+              Promise.resolve(seeking)
+                .then(nextPaint)
+                .then(async () => {
+                  await seekVideo(el, time + 1e-4);
+                }),
+            );
+          } else if (seeking) {
+            seeks.push(seeking);
+          }
+        }
+        if (el.tagName === "VIDEO") {
+          if (visible) videosOnScreen.add(el);
+          else videosOnScreen.delete(el);
         }
       }
       const callbacks = Array.from(frameCallbacks.values());
