@@ -14,16 +14,10 @@ import { solidImage } from "../support/media-server.ts";
 import { compileScene } from "../../src/dialects/varg/compose/compile.ts";
 import { ComposeError, type MediaInfo } from "../../src/dialects/varg/compose/types.ts";
 import type { VargElementJson } from "../../src/dialects/varg/tree.ts";
+import { el } from "../fixtures/varg-tree.ts";
 
 const run = promisify(execFile);
 
-let ids = 0;
-const el = (type: string, props: VargElementJson["props"] = {}, children: VargElementJson["children"] = []): VargElementJson => ({
-  type,
-  id: `e${++ids}`,
-  props,
-  children,
-});
 const BASE = "https://media.test/";
 const image = (name: string, props: VargElementJson["props"] = {}) => el("image", { src: `${BASE}${name}.png`, ...props });
 // U+2588 FULL BLOCK: solid glyphs whose colour is easy to read in any font.

@@ -9,14 +9,8 @@ import { layoutClips, type ClipTimingInput } from "../../src/dialects/varg/compo
 import { SUPPORTED_TRANSITIONS } from "../../src/dialects/varg/compose/transitions.ts";
 import { ComposeError, type MediaInfo } from "../../src/dialects/varg/compose/types.ts";
 import type { VargElementJson } from "../../src/dialects/varg/tree.ts";
+import { el } from "../fixtures/varg-tree.ts";
 
-let ids = 0;
-const el = (type: string, props: VargElementJson["props"] = {}, children: VargElementJson["children"] = []): VargElementJson => ({
-  type,
-  id: `e${++ids}`,
-  props,
-  children,
-});
 const U = (name: string) => `https://cdn.example/${name}`;
 const MEDIA = new Map<string, MediaInfo>([
   [U("a.png"), { path: "media/a.png", kind: "image", mediaType: "image/png", width: 320, height: 180 }],
