@@ -20,7 +20,7 @@ const VIDEO_SCENE = SCENE.replace('<Image src="https://media.example/a.png" />',
 
 type VargError = { error: string; message: string; line?: number; column?: number };
 
-function call(vars: Record<string, string> = {}) {
+function call(vars: Record<string, unknown> = {}) {
   const custom = { ...env, ...vars };
   return (key: string | null, path: string, init: RequestInit = {}) =>
     app.request(
@@ -113,6 +113,19 @@ describe("POST /api/render", () => {
     const res = await submit(call({ VARG_MAX_CODE_BYTES: "1000" }), key, { code: `${SCENE}\n//${"x".repeat(2000)}` });
     expect(res.status).toBe(400);
     expect(((await res.json()) as VargError).message).toMatch(/limit is 1000/);
+  });
+
+  it("503 when the queue is down, leaving nothing behind and the slot free", async () => {
+    const down = call({ RENDER_QUEUE: { send: async () => Promise.reject(new Error("queue unavailable")) }, VARG_MAX_CONCURRENT_RENDERS: "1" });
+    const { key } = await createAccount();
+    const before = (await listKeys("assets/")).length;
+    const res = await submit(down, key, { code: VIDEO_SCENE });
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as VargError).error).toBe("Failed to enqueue render job");
+    expect((await listKeys("assets/")).length).toBe(before);
+    expect(((await (await down(key, "/api/jobs")).json()) as { count: number }).count).toBe(0);
+    // The concurrency slot was given back: a submission with a working queue goes through.
+    expect((await submit(call({ VARG_MAX_CONCURRENT_RENDERS: "1" }), key, { code: VIDEO_SCENE })).status).toBe(202);
   });
 
   it("401 without a valid Bearer key", async () => {
