@@ -45,6 +45,9 @@ export interface ScreenshotOptions {
 }
 
 const NAVIGATION_TIMEOUT_MS = 30_000;
+/** A browser that has not started by then is given up on (the step is retried): a launch that
+ *  hangs would otherwise hold the render until the watchdog fails it minutes later. */
+const LAUNCH_TIMEOUT_MS = 60_000;
 /** How long to wait for a GSAP timeline to appear when the root declares no duration. */
 const TIMELINE_WAIT_MS = 3_000;
 
@@ -75,7 +78,7 @@ export class CompositionSession {
   }
 
   static async open(binding: Fetcher, options: SessionOptions): Promise<CompositionSession> {
-    const browser = await puppeteer.launch(binding, { keep_alive: 60_000 });
+    const browser = await launchWithin(binding, LAUNCH_TIMEOUT_MS);
     try {
       const page = await browser.newPage();
       const pageErrors: string[] = [];
@@ -177,3 +180,19 @@ async function sandboxRequests(cdp: CDPSession, pageUrl: string, blocked: Set<st
   await cdp.send("Fetch.enable", { patterns: [{ urlPattern: "*" }] });
 }
 
+/** puppeteer.launch with a time limit; a browser that starts after it is closed at once. */
+async function launchWithin(binding: Fetcher, ms: number): Promise<Browser> {
+  const launching = puppeteer.launch(binding, { keep_alive: 60_000 });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the browser did not start within ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([launching, timeout]);
+  } catch (err) {
+    void launching.then((late) => late.close()).catch(() => {});
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
