@@ -23,6 +23,7 @@ beforeAll(async () => {
     steppedVideo(path.join(dir, "steps.mp4"), ["0xff0000", "0x00ff00", "0x0000ff"], 320, 180),
     tone(path.join(dir, "tone.wav"), 5),
     fs.writeFile(path.join(dir, "notes.txt"), "not an image"),
+    fs.writeFile(path.join(dir, "hello.srt"), "1\n00:00:00,000 --> 00:00:04,000\nHELLO THERE\n"),
   ]);
   media = await serveMedia(dir);
   stack = await bootStack();
@@ -123,6 +124,46 @@ export default (
       const still = await download(f.url, `still-${i}.png`);
       expectColour(await pixelAt(still, 0, 160, 90), expected[i]!, 2);
     }
+  });
+
+  it("renders layouts, overlays, titles, captions from an SRT URL and a packshot written as TSX", async () => {
+    const red = media.url("red.png");
+    const blue = media.url("blue.png");
+    const code = `import { Render, Clip, Image, Split, Grid, Overlay, Title, Subtitle, Captions, Packshot } from "vargai/react";
+const Half = ({ left, right }) => <Split><Image src={left} /><Image src={right} /></Split>;
+export default (
+  <Render width={320} height={180} fps={10}>
+    <Clip duration={1}><Half left="${red}" right="${blue}" /></Clip>
+    <Clip duration={1}>
+      <Grid columns={2}>{["${red}", "${blue}", "${blue}", "${red}"].map((src) => <Image src={src} />)}</Grid>
+    </Clip>
+    <Clip duration={1}>
+      <Image src="${red}" resize="cover" zoom={null} />
+      <Overlay left="50%" top="0%" width="50%" height="50%"><Image src="${blue}" resize="stretch" /></Overlay>
+      <Title position="bottom">Hi</Title>
+      <Subtitle>sub</Subtitle>
+    </Clip>
+    <Clip duration={1}><Packshot background="#00ff00" title="Bye" /></Clip>
+    <Captions src="${media.url("hello.srt")}" style="tiktok" position="top" color="#ffffff" />
+  </Render>
+);`;
+    const job = await varg.render(code);
+    expect(job.error, job.error).toBeUndefined();
+    const file = await download(job.output_url!, "layouts.mp4");
+    expect((await probeVideo(file)).frameCount).toBe(40);
+    // Split: red | blue.
+    expectColour(await pixelAt(file, 0.5, 40, 120), [255, 0, 0], 8);
+    expectColour(await pixelAt(file, 0.5, 280, 120), [0, 0, 255], 8);
+    // Grid 2×2: red blue / blue red.
+    expectColour(await pixelAt(file, 1.5, 40, 60), [255, 0, 0], 8);
+    expectColour(await pixelAt(file, 1.5, 280, 60), [0, 0, 255], 8);
+    expectColour(await pixelAt(file, 1.5, 40, 150), [0, 0, 255], 8);
+    expectColour(await pixelAt(file, 1.5, 280, 150), [255, 0, 0], 8);
+    // The overlay's box (top right quarter) over a red clip.
+    expectColour(await pixelAt(file, 2.5, 240, 45), [0, 0, 255], 8);
+    expectColour(await pixelAt(file, 2.5, 40, 120), [255, 0, 0], 8);
+    // The packshot's background, away from its title.
+    expectColour(await pixelAt(file, 3.5, 10, 170), [0, 255, 0], 8);
   });
 
   it.each([

@@ -282,7 +282,7 @@ describe("varg sandbox: bad code", () => {
       ],
       [
         `<Render><Clip duration={1}><Image src="https://a.example/x.png" zoom="sideways" /></Clip></Render>`,
-        '<Image> at render > clip[0] > image[0]: prop "zoom" must be one of "in", "out", "left", "right", got string "sideways"',
+        '<Image> at render > clip[0] > image[0]: prop "zoom" must be one of "in", "out", "left", "right", or null (no zoom), got string "sideways"',
       ],
       [
         `<Render><Clip duration={1}><Image prompt="x" model={fal.videoModel("kling")} /></Clip></Render>`,

@@ -83,7 +83,8 @@ const PROPS: Record<string, PropSchemas> = {
     src: url,
     model: model("image"),
     aspectRatio,
-    zoom: oneOf(["in", "out", "left", "right"]),
+    // null turns the default Ken Burns zoom off (as in the SDK).
+    zoom: d(z.enum(["in", "out", "left", "right"]).nullable(), `one of "in", "out", "left", "right", or null (no zoom)`),
     resize,
     cropPosition,
     position,
