@@ -402,7 +402,8 @@ describe("varg sandbox: hostile code", () => {
       expect(ms).toBeLessThan(10_000);
       console.log(`${name}: ${Math.round(ms)} ms → ${err.message}`);
       await expectHealthy();
-    });
+      // The bound that matters is the 10 s above; the worst storms take 3–7 s on a busy machine.
+    }, 30_000);
   }
 
   it("reaches only the VM's own global through constructor tricks", async () => {
