@@ -469,9 +469,12 @@ export default (
     // Cold: a fresh wasm instance (as in a new isolate; workerd compiles the module at startup).
     discardQuickJS();
     const times: number[] = [];
-    for (let i = 0; i < 21; i++) times.push((await evaluateScene(code)).evalMs);
+    let last: Awaited<ReturnType<typeof evaluateScene>> | null = null;
+    for (let i = 0; i < 21; i++) times.push((last = await evaluateScene(code)).evalMs);
     const warm = times.slice(1).sort((a, b) => a - b);
+    // A figure for the log (speed is measured by npm run bench:varg, not asserted here).
     console.log(`4-clip scene: cold ${times[0]!.toFixed(1)} ms, warm median ${warm[10]!.toFixed(1)} ms (min ${warm[0]!.toFixed(1)}, max ${warm[19]!.toFixed(1)})`);
-    expect(warm[10]!).toBeLessThan(500);
+    // Every evaluation gives the same whole tree: music, four clips, captions.
+    expect(last!.tree.children.map((c) => (typeof c === "string" ? c : c.type))).toEqual(["music", "clip", "clip", "clip", "clip", "captions"]);
   });
 });
