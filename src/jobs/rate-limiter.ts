@@ -17,30 +17,24 @@ export class RateLimiter extends DurableObject<Env> {
 
   /** Counts one request against a per-minute limit. In memory: a reset on eviction is harmless. */
   async hit(limitPerMinute: number): Promise<RateDecision> {
-    const now = Date.now();
-    if (now - this.windowStart >= 60_000) {
-      this.windowStart = now;
-      this.count = 0;
-    }
-    const allowed = this.count < limitPerMinute;
-    if (allowed) this.count++;
-    return {
-      allowed,
-      limit: limitPerMinute,
-      remaining: Math.max(0, limitPerMinute - this.count),
-      resetSeconds: Math.ceil((this.windowStart + 60_000 - now) / 1000),
-    };
+    return this.window(limitPerMinute, true);
   }
 
-  /** The current window against a limit, without counting a request. */
+  /** The current window against a limit, without counting a request (never refused). */
   async peek(limitPerMinute: number): Promise<RateDecision> {
+    return this.window(limitPerMinute, false);
+  }
+
+  private window(limitPerMinute: number, count: boolean): RateDecision {
     const now = Date.now();
     if (now - this.windowStart >= 60_000) {
       this.windowStart = now;
       this.count = 0;
     }
+    const allowed = !count || this.count < limitPerMinute;
+    if (count && allowed) this.count++;
     return {
-      allowed: true,
+      allowed,
       limit: limitPerMinute,
       remaining: Math.max(0, limitPerMinute - this.count),
       resetSeconds: Math.ceil((this.windowStart + 60_000 - now) / 1000),
