@@ -9,6 +9,7 @@ export const r2Keys = {
   segment: (renderId: string, chunkIndex: number) =>
     `renders/${renderId}/segments/${String(chunkIndex).padStart(5, "0")}.seg`,
   output: (renderId: string, format: string) => `renders/${renderId}/output.${format}`,
+  still: (renderId: string, index: number) => `renders/${renderId}/stills/${String(index).padStart(4, "0")}.png`,
   thumbnail: (renderId: string, imageFormat: "jpeg" | "png") =>
     `renders/${renderId}/thumbnail.${imageFormat === "png" ? "png" : "jpg"}`,
 };

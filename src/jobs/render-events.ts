@@ -13,6 +13,7 @@ export interface RenderEvent {
   etaSeconds: number | null;
   framesTotal: number | null;
   failureMessage: string | null;
+  startedAt: number | null;
 }
 
 export interface NumberedEvent {
@@ -28,6 +29,7 @@ export function eventOf(state: RenderState): RenderEvent {
     etaSeconds: etaSeconds(state, Date.now()),
     framesTotal: state.plan?.frameCount ?? null,
     failureMessage: state.failureMessage,
+    startedAt: state.startedAt,
   };
 }
 

@@ -103,6 +103,7 @@ export class RenderJob extends DurableObject<Env> {
     state.spec = { ...state.spec, fps: prepared.fps };
     state.stills = prepared.stills;
     await this.save();
+    await this.mirror();
   }
 
   /** Records the plan once; later calls (duplicate plan deliveries) get the first plan back. */
@@ -242,6 +243,7 @@ export class RenderJob extends DurableObject<Env> {
       .update(renders)
       .set({
         status: s.status,
+        fps: s.spec.fps,
         progress: progressOf(s),
         duration: s.output?.duration ?? s.plan?.duration ?? null,
         frameCount: s.output?.frameCount ?? s.plan?.frameCount ?? null,

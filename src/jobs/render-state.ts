@@ -28,8 +28,9 @@ export interface RenderSpec {
   /** A source builder to run before planning (e.g. a scene compiled into the project), or null
    *  when the project is ready at creation. */
   prepare: string | null;
-  /** "video", or "stills": one image per entry of `plan.stills`, no video. */
+  /** "video", or "stills": one image per entry of `RenderState.stills`, no video. */
   output: OutputKind;
+  /** The project the engine renders; for a `prepare`d render, the asset the builder fills. */
   assetId: string;
   entry: string;
   fps: number;
@@ -82,8 +83,6 @@ export interface RenderPlan {
   height: number;
   scale: number;
   chunks: ChunkEntry[];
-  /** Stills mode: the times (seconds) to capture, one image each. */
-  stills?: number[];
   /** The audio mix, resolved once at planning (absent in plans made before audio existed). */
   audio?: PlannedAudioTrack[];
 }

@@ -36,17 +36,18 @@ export function sseResponse(source: ReadableStream<Uint8Array>, options: SseOpti
   const writer = writable.getWriter();
   const reader = source.pipeThrough(new TextDecoderStream()).getReader();
   let closed = false;
-  const write = (text: string) => (closed ? Promise.resolve() : writer.write(encoder.encode(text)).catch(() => void (closed = true)));
+  // A write fails when the client went away: end everything (timers, the RenderJob listener).
+  const write = (text: string) => (closed ? Promise.resolve() : writer.write(encoder.encode(text)).catch(() => finish()));
   const keepalive = setInterval(() => void write(`${options.keepalive}\n\n`), options.keepaliveMs);
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const finish = async () => {
+  async function finish(): Promise<void> {
     if (closed) return;
+    closed = true;
     clearInterval(keepalive);
     if (timer) clearTimeout(timer);
-    closed = true;
     await writer.close().catch(() => {});
     await reader.cancel().catch(() => {}); // stop listening to the RenderJob
-  };
+  }
   if (options.timeoutMs !== undefined) {
     timer = setTimeout(async () => {
       if (options.timeoutFrame) await write(options.timeoutFrame);

@@ -10,7 +10,6 @@ import { PageAudioTrack } from "./audio-plan.ts";
 import { capturePrefix } from "./capture-url.ts";
 
 /** The composition itself is wrong (throws, declares no duration…): retrying cannot help. */
-/** The composition itself is broken: retrying cannot help. */
 export class CompositionError extends RenderFailure {}
 
 /** What the page driver's probe() answers; validated, since the page runs untrusted code. */

@@ -29,11 +29,7 @@ export async function planRender(env: Env, renderId: string): Promise<void> {
         // Stills are taken here, with the page that is already open, at the composition's size.
         const times = stills ?? [0];
         await session.resize(probe.width ?? DEFAULT_SIZE.width, probe.height ?? DEFAULT_SIZE.height);
-        await captureStills(env, renderId, session, times, job, {
-          width: probe.width ?? DEFAULT_SIZE.width,
-          height: probe.height ?? DEFAULT_SIZE.height,
-          duration: probe.duration ?? 0,
-        });
+        await captureStills(env, renderId, session, times, job, probe.duration ?? 0);
         return;
       }
     } finally {

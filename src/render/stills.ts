@@ -3,9 +3,8 @@
 import type { Env } from "../env.ts";
 import type { renderJob } from "../jobs/job-stub.ts";
 import type { OutputFile } from "../jobs/render-state.ts";
+import { r2Keys } from "../assets/layout.ts";
 import type { CompositionSession } from "./browser-session.ts";
-
-export const stillKey = (renderId: string, index: number) => `renders/${renderId}/stills/${String(index).padStart(4, "0")}.png`;
 
 export async function captureStills(
   env: Env,
@@ -13,13 +12,15 @@ export async function captureStills(
   session: CompositionSession,
   times: number[],
   job: ReturnType<typeof renderJob>,
-  plan: { width: number; height: number; duration: number },
+  duration: number,
 ): Promise<void> {
   const files: OutputFile[] = [];
+  let bytes = 0;
   for (const [index, time] of times.entries()) {
     await session.seek(time);
     const image = await session.screenshot({ format: "png" });
-    const key = stillKey(renderId, index);
+    const key = r2Keys.still(renderId, index);
+    bytes += image.length;
     await env.BUCKET.put(key, image, { httpMetadata: { contentType: "image/png" } });
     files.push({ key, mediaType: "image/png", metadata: { type: "frame", clipIndex: index, time } });
   }
@@ -27,8 +28,8 @@ export async function captureStills(
     key: files[0]!.key,
     thumbnailKey: files[0]!.key,
     files,
-    bytes: 0,
+    bytes,
     frameCount: files.length,
-    duration: plan.duration,
+    duration,
   });
 }

@@ -7,29 +7,32 @@ import { db } from "../db/client.ts";
 import { renders, type RenderRow } from "../db/schema.ts";
 import { DomainError } from "../core/errors.ts";
 import { rateLimiter, renderJob } from "../jobs/job-stub.ts";
-import type { AspectRatio, JsonValue, OutputFormat, OutputKind, Quality, RenderSpec, Resolution } from "../jobs/render-state.ts";
+import type { JsonValue, RenderSpec } from "../jobs/render-state.ts";
 
-export interface NewRender {
+/** What a dialect asks for: the render's spec (see RenderSpec) in its own terms, plus what the
+ *  D1 row and the concurrency slot need. */
+export interface NewRender
+  extends Pick<
+    RenderSpec,
+    | "dialect"
+    | "accountId"
+    | "assetId"
+    | "entry"
+    | "fps"
+    | "quality"
+    | "format"
+    | "resolution"
+    | "aspectRatio"
+    | "output"
+    | "prepare"
+    | "origin"
+    | "callbackUrl"
+  > {
   /** Chosen by the dialect (its id format). */
   id: string;
-  dialect: string;
-  accountId: string;
-  /** The project the engine renders; for a `prepare`d render, the asset the builder fills. */
-  assetId: string;
-  entry: string;
-  fps: number;
-  quality: Quality;
-  format: OutputFormat;
-  resolution: Resolution;
-  aspectRatio: AspectRatio | null;
   variables: Record<string, JsonValue>;
-  output: OutputKind;
-  prepare: string | null;
   title: string | null;
   callbackId: string | null;
-  callbackUrl: string | null;
-  /** Origin the capture browser loads the composition page from. */
-  origin: string;
   /** The concurrency limit to hold a slot under, and its scope (RateLimiter name). */
   slots: { scope: string; max: number };
 }
