@@ -2,9 +2,7 @@
 // back into a TSX scene the varg SDK can render, with media URLs mapped to local files:
 // the same scene through both renderers, for side-by-side comparison (render.sh).
 import type { PropValue, VargElementJson } from "../../src/dialects/varg/tree.ts";
-import { isElement } from "../../src/dialects/varg/tree.ts";
-
-const tagName = (type: string) => type.replace(/(^|-)([a-z])/g, (_, _dash: string, c: string) => c.toUpperCase());
+import { componentName as tagName, isElement } from "../../src/dialects/varg/tree.ts";
 
 function propValue(value: PropValue, local: (url: string) => string, key: string): string {
   if (isElement(value)) return element(value, local, "");

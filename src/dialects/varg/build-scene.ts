@@ -5,17 +5,19 @@
 import { eq } from "drizzle-orm";
 import type { Env } from "../../env.ts";
 import { db } from "../../db/client.ts";
-import { assets, renders } from "../../db/schema.ts";
+import { assets } from "../../db/schema.ts";
 import { RenderFailure } from "../../core/errors.ts";
 import { r2Keys } from "../../assets/layout.ts";
+import { contentTypeFor } from "../../assets/project-paths.ts";
 import type { SourceBuilder } from "../../render/prepare.ts";
 import type { RenderSpec } from "../../jobs/render-state.ts";
 import type { ResolvedMedia, VargElementJson } from "./tree.ts";
 import { evaluateScene } from "./sandbox/index.ts";
-import { SandboxError } from "./sandbox/errors.ts";
+import { locatedMessage, SandboxError } from "./sandbox/errors.ts";
 import { collectMedia } from "./compose/collect.ts";
 import { compileScene } from "./compose/compile.ts";
 import { ComposeError, type MediaInfo } from "./compose/types.ts";
+import { tagOf } from "./compose/props.ts";
 import { SceneMedia } from "./media-store.ts";
 
 export const SCENE_BUILDER = "varg-scene";
@@ -26,10 +28,6 @@ export const sceneKey = (assetId: string) => `${r2Keys.assetPrefix(assetId)}scen
 const FETCH_PARALLELISM = 4;
 
 const MEDIA_KIND: Record<string, MediaInfo["kind"]> = { image: "image", video: "video", music: "audio", speech: "audio" };
-
-function tagOf(el: VargElementJson): string {
-  return `<${el.type.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase())}>`;
-}
 
 /** What `await Image({src})` and friends give the code: the media's real facts. */
 async function resolveElement(el: VargElementJson, media: SceneMedia): Promise<ResolvedMedia> {
@@ -63,17 +61,15 @@ export const buildScene: SourceBuilder = async (env: Env, spec: RenderSpec, job)
   try {
     ({ tree } = await evaluateScene(code, { resolve: (el) => resolveElement(el, media) }));
   } catch (err) {
-    if (err instanceof SandboxError) {
-      const where = err.line !== undefined ? `line ${err.line}, column ${err.column ?? 1}: ` : "";
-      throw new RenderFailure(`Invalid render code: ${where}${err.message}`, "invalid_source");
-    }
+    if (err instanceof SandboxError) throw new RenderFailure(`Invalid render code: ${locatedMessage(err)}`, "invalid_source");
     throw err;
   }
 
   await inBatches(collectMedia(tree), FETCH_PARALLELISM, (ref) => media.fetch(ref));
+  const mediaFiles = await media.all();
   let compiled;
   try {
-    compiled = compileScene(tree, await media.all(), await media.allSubtitles());
+    compiled = compileScene(tree, mediaFiles, await media.allSubtitles());
   } catch (err) {
     if (err instanceof ComposeError) throw new RenderFailure(err.message, "invalid_source");
     throw err;
@@ -82,17 +78,14 @@ export const buildScene: SourceBuilder = async (env: Env, spec: RenderSpec, job)
   for (const [path, content] of Object.entries(compiled.files)) {
     const body = typeof content === "string" ? new TextEncoder().encode(content) : content;
     bytes += body.length;
-    const contentType = path.endsWith(".html") ? "text/html; charset=utf-8" : path.endsWith(".css") ? "text/css" : undefined;
-    await env.BUCKET.put(r2Keys.assetFile(spec.assetId, path), body, contentType ? { httpMetadata: { contentType } } : undefined);
+    await env.BUCKET.put(r2Keys.assetFile(spec.assetId, path), body, { httpMetadata: { contentType: contentTypeFor(path) } });
   }
   for (const warning of compiled.warnings) await job.addWarning(warning);
-  const mediaFiles = await media.all();
   await job.recordPrepared({
     fps: compiled.fps,
     // Frames mode: one still per top-level clip, from the middle of its window.
     stills: spec.output === "stills" ? compiled.clips.map((c) => (c.start + c.end) / 2) : null,
   });
-  await database.update(renders).set({ fps: compiled.fps }).where(eq(renders.id, spec.renderId));
   await database
     .update(assets)
     .set({ status: "ready", fileCount: Object.keys(compiled.files).length + mediaFiles.size, unpackedBytes: bytes })

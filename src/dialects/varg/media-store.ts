@@ -34,6 +34,12 @@ function containerOf(probe: MediaProbe, kind: "video" | "audio"): { ext: string;
   return { ext: "bin", mediaType: "application/octet-stream" };
 }
 
+async function settled<T>(pending: Map<string, Promise<T>>): Promise<Map<string, T>> {
+  const out = new Map<string, T>();
+  for (const [url, value] of pending) out.set(url, await value);
+  return out;
+}
+
 export class SceneMedia {
   private readonly media = new Map<string, Promise<MediaInfo>>();
   private readonly texts = new Map<string, Promise<string>>();
@@ -46,16 +52,13 @@ export class SceneMedia {
   }
 
   /** Fetched media by URL, for the compiler. */
-  async all(): Promise<Map<string, MediaInfo>> {
-    const out = new Map<string, MediaInfo>();
-    for (const [url, info] of this.media) out.set(url, await info);
-    return out;
+  all(): Promise<Map<string, MediaInfo>> {
+    return settled(this.media);
   }
 
-  async allSubtitles(): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
-    for (const [url, text] of this.texts) out.set(url, await text);
-    return out;
+  /** Fetched subtitle texts by URL. */
+  allSubtitles(): Promise<Map<string, string>> {
+    return settled(this.texts);
   }
 
   fetch(ref: MediaRef): Promise<MediaInfo | string> {

@@ -7,6 +7,8 @@ import type { RenderStatus } from "../../jobs/render-state.ts";
 import type { Job } from "./schemas.ts";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+/** Wall time of the render itself: from start to end. */
+const durationMs = (row: RenderRow) => (row.completedAt !== null && row.startedAt !== null ? row.completedAt - row.startedAt : null);
 
 /** varg has no separate "queued": a job is rendering until it ends. */
 export function jobStatus(status: RenderStatus): Job["status"] {
@@ -31,7 +33,7 @@ export async function jobView(env: Env, row: RenderRow, origin: string, live = t
       const { clipIndex, ...rest } = metadata;
       return typeof clipIndex === "number" ? { ...file, metadata: rest, clipIndex } : { ...file, metadata };
     }),
-    duration_ms: row.completedAt !== null && row.startedAt !== null ? row.completedAt - row.startedAt : null,
+    duration_ms: durationMs(row),
     estimated_duration_ms: estimatedDurationMs(row.frameCount),
     created_at: iso(row.createdAt)!,
     started_at: iso(row.startedAt),
@@ -49,7 +51,7 @@ export function listItem(row: RenderRow, outputUrl: string | null) {
     id: row.id,
     status: jobStatus(row.status as RenderStatus),
     outputUrl,
-    durationMs: row.completedAt !== null && row.startedAt !== null ? row.completedAt - row.startedAt : null,
+    durationMs: durationMs(row),
     createdAt: iso(row.createdAt),
     completedAt: iso(row.completedAt),
   };

@@ -71,7 +71,7 @@ vargRoutes.get("/render/jobs/:id/stream", async (c) => {
         const final = await ownedRender(c.env, accountId, row.id).catch(() => row);
         return sseFrame(seq, "status", await jobView(c.env, final, origin(c), false));
       }
-      const job = await jobView(c.env, { ...row, status: event.status, startedAt: row.startedAt ?? Date.now() }, origin(c), false);
+      const job = await jobView(c.env, { ...row, status: event.status, startedAt: event.startedAt }, origin(c), false);
       return sseFrame(seq, "status", { ...job, progress: event.progress, estimated_duration_ms: estimatedDurationMs(event.framesTotal) });
     },
     keepaliveMs: config.vargKeepaliveMs,

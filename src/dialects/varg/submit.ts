@@ -14,7 +14,7 @@ import { createRender } from "../../renders/create-render.ts";
 import type { SubmitRender } from "./schemas.ts";
 import type { VargElementJson } from "./tree.ts";
 import { evaluateScene } from "./sandbox/index.ts";
-import { SandboxError } from "./sandbox/errors.ts";
+import { locatedMessage, SandboxError } from "./sandbox/errors.ts";
 import { collectMedia } from "./compose/collect.ts";
 import { estimatedFrames, isImageOnly, renderSettings } from "./scene-facts.ts";
 import { SCENE_BUILDER, sceneKey } from "./build-scene.ts";
@@ -29,8 +29,7 @@ class Deferred extends Error {}
 /** Bad code as the API's `400 Invalid render code`. */
 export function invalidCode(err: SandboxError): DomainError {
   const location = err.line !== undefined ? { line: err.line, column: err.column ?? 1 } : undefined;
-  const where = location ? `line ${location.line}, column ${location.column}: ` : "";
-  return new DomainError("invalid", "invalid_source", `${where}${err.message}`, "code", {}, location);
+  return new DomainError("invalid", "invalid_source", locatedMessage(err), "code", {}, location);
 }
 
 /**

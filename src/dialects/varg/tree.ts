@@ -71,3 +71,8 @@ export function isElement(value: unknown): value is VargElementJson {
 export function isModelRef(value: unknown): value is ModelRef {
   return typeof value === "object" && value !== null && "$model" in value;
 }
+
+/** `talking-head` → `TalkingHead`: the component name of an element type. */
+export function componentName(type: string): string {
+  return type.replace(/(^|-)([a-z])/g, (_, _dash: string, c: string) => c.toUpperCase());
+}

@@ -1,13 +1,12 @@
 // Reading element props safely: every value that shapes the page is checked here (numbers in
 // range, known keywords, sizes) and a bad one fails the job with a ComposeError naming the
 // element and where it is.
-import { isElement, type PropValue, type VargElementJson } from "../tree.ts";
+import { componentName, isElement, type PropValue, type VargElementJson } from "../tree.ts";
 import { ComposeError } from "./types.ts";
 
 /** "<Image>", "<Title>" — the element as the user wrote it. */
 export function tagOf(el: VargElementJson): string {
-  const name = el.type.replace(/(^|-)([a-z])/g, (_, _dash: string, c: string) => c.toUpperCase());
-  return `<${name}>`;
+  return `<${componentName(el.type)}>`;
 }
 
 export interface NumberRule {

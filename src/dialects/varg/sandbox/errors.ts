@@ -25,3 +25,8 @@ export class SandboxError extends Error {
     return out;
   }
 }
+
+/** The message with where it happened in front, e.g. `line 3, column 5: syntax error: …`. */
+export function locatedMessage(err: SandboxError): string {
+  return err.line !== undefined ? `line ${err.line}, column ${err.column ?? 1}: ${err.message}` : err.message;
+}

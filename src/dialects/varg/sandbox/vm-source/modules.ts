@@ -43,8 +43,5 @@ export const VM_MODULES: Record<string, string> = {
 export const START_MODULE = "vargai/internal-start";
 VM_MODULES[START_MODULE] = `globalThis.${HIDDEN}.started();`;
 
-/** `talking-head` → `TalkingHead`: the component name of an element type, for messages. */
-export function tagName(type: string): string {
-  for (const [name, t] of Object.entries(COMPONENTS)) if (t === type) return name;
-  return type.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
-}
+/** The component name of an element type, for messages (every name in COMPONENTS follows it). */
+export { componentName as tagName } from "../../tree.ts";
