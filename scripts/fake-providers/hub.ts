@@ -4,6 +4,7 @@
 // speaks its provider's documented contract and misbehaves when a prompt carries a token:
 //   [fake:429] rate limit with Retry-After   [fake:402] out of credit   [fake:500] server error
 //   [fake:500-once] a server error the first time this prompt is seen, then success
+//   [fake:500-x3] a server error the first 3 times this prompt is seen, then success
 //   [fake:slow] never finishes (stays queued / answers after slowMs)   [fake:malformed] bad JSON
 //   [fake:404] a result URL that 404s        [fake:empty] "completed" with no output
 //   [fake:401] the key is rejected
@@ -15,7 +16,7 @@ import { elevenlabsFake } from "./elevenlabs.ts";
 import { openaiFake } from "./openai.ts";
 import { googleFake } from "./google.ts";
 
-export type Behaviour = "429" | "402" | "401" | "500" | "500-once" | "slow" | "malformed" | "404" | "empty";
+export type Behaviour = "429" | "402" | "401" | "500" | "500-once" | `500-x${number}` | "slow" | "malformed" | "404" | "empty";
 
 export interface FakeCall {
   provider: string;
@@ -71,7 +72,7 @@ export interface FakeProviders {
 
 export function createFakeProviders(options: { slowMs?: number } = {}): FakeProviders {
   const calls: FakeCall[] = [];
-  const seenOnce = new Set<string>();
+  const seen = new Map<string, number>();
   const jobs = new Map<string, Map<string, unknown>>();
   const files = new Map<string, { bytes: Uint8Array; contentType: string }>();
   let nextFile = 1;
@@ -80,10 +81,11 @@ export function createFakeProviders(options: { slowMs?: number } = {}): FakeProv
     const m = TOKEN.exec(prompt);
     if (!m) return null;
     const b = m[1]!.toLowerCase() as Behaviour;
-    if (b === "500-once") {
-      if (seenOnce.has(prompt)) return null;
-      seenOnce.add(prompt);
-      return "500";
+    const failures = b === "500-once" ? 1 : /^500-x(\d+)$/.exec(b) ? Number(b.slice(5)) : 0;
+    if (failures) {
+      const count = seen.get(prompt) ?? 0;
+      seen.set(prompt, count + 1);
+      return count < failures ? "500" : null;
     }
     return b;
   };
@@ -126,7 +128,7 @@ export function createFakeProviders(options: { slowMs?: number } = {}): FakeProv
     submits: (provider) => calls.filter((c) => c.submit && (!provider || c.provider === provider)),
     reset: () => {
       calls.length = 0;
-      seenOnce.clear();
+      seen.clear();
       jobs.clear();
       files.clear();
     },
