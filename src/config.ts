@@ -31,6 +31,11 @@ const ConfigSchema = z.object({
   vargMaxCodeBytes: positiveInt.default(256 * 1024),
   /** Largest media file a scene may reference (bytes). */
   maxMediaBytes: positiveInt.default(200 * 1024 * 1024),
+  /** AI generation: calls in flight per render, one generation's deadline (submit to result,
+   *  polls included), and the pause between status polls of a queued provider job. */
+  generationParallelism: positiveInt.default(4),
+  generationTimeoutMs: positiveInt.default(10 * 60_000),
+  providerPollMs: positiveInt.default(2_000),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -62,6 +67,9 @@ export function configFrom(env: Env): Config {
       vargStreamTimeoutMs: env.VARG_STREAM_TIMEOUT_MS || undefined,
       vargMaxCodeBytes: env.VARG_MAX_CODE_BYTES || undefined,
       maxMediaBytes: env.MAX_MEDIA_BYTES || undefined,
+      generationParallelism: env.GENERATION_PARALLELISM || undefined,
+      generationTimeoutMs: env.GENERATION_TIMEOUT_MS || undefined,
+      providerPollMs: env.PROVIDER_POLL_MS || undefined,
     });
     cache.set(env, config);
   }

@@ -37,6 +37,25 @@ export interface Env {
   VARG_STREAM_TIMEOUT_MS?: string;
   VARG_MAX_CODE_BYTES?: string;
   MAX_MEDIA_BYTES?: string;
+  GENERATION_PARALLELISM?: string;
+  GENERATION_TIMEOUT_MS?: string;
+  PROVIDER_POLL_MS?: string;
+  /** Provider API base URLs (default: the real APIs; local fakes in tests and offline dev). */
+  FAL_BASE_URL?: string;
+  REPLICATE_BASE_URL?: string;
+  HIGGSFIELD_BASE_URL?: string;
+  ELEVENLABS_BASE_URL?: string;
+  OPENAI_BASE_URL?: string;
+  GOOGLE_BASE_URL?: string;
+  /** Secrets: deployment-wide provider keys, used when a request brings none. */
+  FAL_KEY?: string;
+  FAL_API_KEY?: string;
+  REPLICATE_API_TOKEN?: string;
+  HIGGSFIELD_API_KEY?: string;
+  ELEVENLABS_API_KEY?: string;
+  OPENAI_API_KEY?: string;
+  GOOGLE_API_KEY?: string;
+  GEMINI_API_KEY?: string;
 }
 
 export type AppEnv = {

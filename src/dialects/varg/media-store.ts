@@ -95,11 +95,29 @@ export class SceneMedia {
     }
   }
 
+  /** Media made here rather than fetched (a generation's result), under a URL of our own:
+   *  probed and stored like fetched media, so the compiler finds it by that URL. A file that is
+   *  not the media expected fails as `failure` says (the provider's fault, not the scene's). */
+  add(ref: { url: string; kind: MediaInfo["kind"]; where: string }, bytes: Uint8Array, describe: (what: string) => RenderFailure): Promise<MediaInfo> {
+    let info = this.media.get(ref.url);
+    if (!info) this.media.set(ref.url, (info = this.store(ref, bytes, describe)));
+    return info;
+  }
+
+  /** A stand-in with no file (preview mode, a generation that failed): the compiler draws or
+   *  plays nothing for it but keeps its size and duration. */
+  placeholder(url: string, info: Omit<MediaInfo, "path" | "placeholder"> & { label: string }): void {
+    const { label, ...rest } = info;
+    this.media.set(url, Promise.resolve({ ...rest, path: "", placeholder: label }));
+  }
+
   private async load(ref: { url: string; kind: MediaInfo["kind"]; where: string }): Promise<MediaInfo> {
     const { bytes } = await this.download(ref, configFrom(this.env).maxMediaBytes);
+    return this.store(ref, bytes, (what) => new RenderFailure(`${ref.where}: src ${ref.url.slice(0, 300)} ${what}`, "invalid_source"));
+  }
+
+  private async store(ref: { url: string; kind: MediaInfo["kind"]; where: string }, bytes: Uint8Array, fail: (what: string) => RenderFailure): Promise<MediaInfo> {
     const probe = await probeMedia(this.env, bytes);
-    const fail = (what: string) =>
-      new RenderFailure(`${ref.where}: src ${ref.url.slice(0, 300)} ${what}`, "invalid_source");
     if (!probe) throw fail(`is not ${ref.kind === "image" ? "an image" : ref.kind} that can be read`);
     let type: { ext: string; mediaType: string };
     if (ref.kind === "image") {

@@ -16,6 +16,9 @@ export interface MediaInfo {
   height?: number;
   /** Whether a video file carries an audio stream. */
   hasAudio?: boolean;
+  /** Set for a stand-in without a file (preview mode, a generation that failed): the label to
+   *  show in its place. Images and videos draw a labelled box; audio stays silent. */
+  placeholder?: string;
 }
 
 /** A media reference found in the tree, for the fetch step. */
