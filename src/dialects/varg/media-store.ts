@@ -106,9 +106,16 @@ export class SceneMedia {
 
   /** A stand-in with no file (preview mode, a generation that failed): the compiler draws or
    *  plays nothing for it but keeps its size and duration. */
-  placeholder(url: string, info: Omit<MediaInfo, "path" | "placeholder"> & { label: string }): void {
+  placeholder(url: string, info: Omit<MediaInfo, "path" | "placeholder"> & { label: string }, image?: string): Promise<void> {
     const { label, ...rest } = info;
-    this.media.set(url, Promise.resolve({ ...rest, path: "", placeholder: label }));
+    const stored = (async (): Promise<MediaInfo> => {
+      if (image === undefined) return { ...rest, path: "", placeholder: label };
+      const path = `media/placeholder-${(await sha256Hex(url)).slice(0, 16)}.svg`;
+      await this.env.BUCKET.put(r2Keys.assetFile(this.assetId, path), image, { httpMetadata: { contentType: "image/svg+xml" } });
+      return { ...rest, path, placeholder: label };
+    })();
+    this.media.set(url, stored);
+    return stored.then(() => {});
   }
 
   private async load(ref: { url: string; kind: MediaInfo["kind"]; where: string }): Promise<MediaInfo> {

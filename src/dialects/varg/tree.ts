@@ -55,6 +55,8 @@ export interface ResolvedMedia {
   height?: number;
   /** Word timings for speech: seconds from the start of the audio. */
   words?: Array<{ word: string; start: number; end: number }>;
+  /** Speech written as an array of lines: each line's window of the audio (`s.segments`). */
+  segments?: Array<{ text: string; start: number; end: number; duration: number; words: Array<{ word: string; start: number; end: number }> }>;
 }
 
 export function isElement(value: unknown): value is VargElementJson {

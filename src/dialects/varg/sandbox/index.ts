@@ -55,7 +55,7 @@ function attachResolved(node: unknown, resolved: Map<string, ResolvedMedia>): vo
     return;
   }
   if (isElement(node)) {
-    const media = resolved.get(node.id);
+    const media = resolved.get(node.id) ?? segmentMedia(node, resolved);
     if (media) node.resolved = media;
     else delete node.resolved;
     attachResolved(node.props, resolved);
@@ -63,4 +63,14 @@ function attachResolved(node: unknown, resolved: Map<string, ResolvedMedia>): vo
     return;
   }
   for (const value of Object.values(node)) attachResolved(value, resolved);
+}
+
+/** The window of a resolved Speech that a segment element (s.segments[i]) plays. */
+function segmentMedia(node: VargElementJson, resolved: Map<string, ResolvedMedia>): ResolvedMedia | undefined {
+  const ref = node.props.segment as { of?: unknown; index?: unknown } | undefined;
+  if (node.type !== "speech" || !ref || typeof ref.of !== "string" || typeof ref.index !== "number") return undefined;
+  const whole = resolved.get(ref.of);
+  const segment = whole?.segments?.[ref.index];
+  if (!whole || !segment) return undefined;
+  return { duration: segment.duration, url: whole.url, mediaType: whole.mediaType, words: segment.words };
 }

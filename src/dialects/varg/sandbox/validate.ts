@@ -117,7 +117,16 @@ const PROPS: Record<string, PropSchemas> = {
     aspectRatio,
     providerOptions: jsonObject,
   },
-  speech: { voice: text, model: model("speech"), id: text, volume: nonNeg, providerOptions: jsonObject },
+  speech: {
+    voice: text,
+    model: model("speech"),
+    id: text,
+    volume: nonNeg,
+    providerOptions: jsonObject,
+    // A segment of a resolved multi-line Speech (s.segments[i]) plays a window of its audio.
+    ...trimProps,
+    segment: d(z.object({ of: z.string(), index: z.number().int().min(0) }), "a segment reference"),
+  },
   "talking-head": {
     image: element("image"),
     audio: element("speech"),

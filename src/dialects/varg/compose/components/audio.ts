@@ -38,6 +38,7 @@ export function musicLength(el: VargElementJson, ctx: ComposeContext, at: Placem
 export const music: ComponentRenderer = (el, ctx, at) => {
   const where = at.where ?? "the scene";
   const info = mediaFor(el, ctx, at, "audio");
+  if (info.placeholder) return ""; // preview mode: music that was not generated stays silent
   const cutFrom = numberProp(el, "cutFrom", where, { min: 0 }) ?? 0;
   const delay = numberProp(el, "start", where, { min: 0 }) ?? 0;
   const start = at.start + delay;
@@ -46,14 +47,26 @@ export const music: ComponentRenderer = (el, ctx, at) => {
   return audioTag(info.path, start, length, cutFrom, volumeOf(el.props.volume, el, at));
 };
 
-export function speechLength(el: VargElementJson, ctx: ComposeContext, at: Placement): number {
+/** The window of the file a Speech plays: all of it, or cutFrom → cutTo (a segment of a
+ *  multi-line Speech, `s.segments[i]`). */
+function speechWindow(el: VargElementJson, ctx: ComposeContext, at: Placement): { from: number; length: number } {
+  const where = at.where ?? "the scene";
   const info = mediaFor(el, ctx, at, "audio");
-  return info.duration ?? el.resolved?.duration ?? 0;
+  const whole = info.duration ?? el.resolved?.duration ?? 0;
+  const from = numberProp(el, "cutFrom", where, { min: 0 }) ?? 0;
+  const to = Math.min(numberProp(el, "cutTo", where, { min: 0 }) ?? whole, whole || Infinity);
+  return { from, length: Math.max(0, to - from) };
+}
+
+export function speechLength(el: VargElementJson, ctx: ComposeContext, at: Placement): number {
+  return speechWindow(el, ctx, at).length;
 }
 
 export const speech: ComponentRenderer = (el, ctx, at) => {
   const info = mediaFor(el, ctx, at, "audio");
-  const length = Math.min(speechLength(el, ctx, at) || Infinity, ctx.duration - at.start);
+  if (info.placeholder) return ""; // preview mode: speech that was not generated stays silent
+  const window = speechWindow(el, ctx, at);
+  const length = Math.min(window.length || Infinity, ctx.duration - at.start);
   if (!(length > 0)) return "";
-  return audioTag(info.path, at.start, length, 0, volumeOf(el.props.volume, el, at));
+  return audioTag(info.path, at.start, length, window.from, volumeOf(el.props.volume, el, at));
 };

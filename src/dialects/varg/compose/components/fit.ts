@@ -67,11 +67,15 @@ export interface MediaTag {
   path: string;
   /** For videos: extra attributes (timing, audio), already escaped. */
   attrs?: string;
+  /** A preview-mode stand-in (an SVG image) in place of a video that was not generated. */
+  placeholder?: boolean;
 }
 
 function element(media: MediaTag, className: string, style: string, extra = ""): string {
   const src = `src="${escapeHtml(media.path)}"`;
   if (media.tag === "img") return `<img class="${className}" ${src} alt="" style="${style}">`;
+  // The stand-in is a still image shown for the video's window; it has no sound to mix.
+  if (media.placeholder) return `<img class="${className}" ${src} alt=""${stripAudio(media.attrs).replace(/ data-media-start="[^"]*"/, "")} style="${style}">`;
   return `<video class="${className}" ${src} muted playsinline preload="auto"${extra}${media.attrs ?? ""} style="${style}"></video>`;
 }
 

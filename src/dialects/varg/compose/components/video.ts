@@ -76,7 +76,7 @@ export function videoInBox(el: VargElementJson, ctx: ComposeContext, sizes: Reco
   };
   const fit = mode === "cover" ? "cover" : mode === "stretch" ? "fill" : "contain";
   const crop = enumProp(el, "cropPosition", CROP_POSITIONS, where);
-  return boxed({ tag: "video", path: info.path, attrs }, box, fit, { crop, anchorTopLeft: fit === "contain" });
+  return boxed({ tag: "video", path: info.path, attrs, placeholder: !!info.placeholder }, box, fit, { crop, anchorTopLeft: fit === "contain" });
 }
 
 export const video: ComponentRenderer = (el, ctx, at) => {
@@ -96,5 +96,5 @@ export const video: ComponentRenderer = (el, ctx, at) => {
   }
   const mode = enumProp(el, "resize", RESIZE_MODES, where) ?? "cover";
   const crop = enumProp(el, "cropPosition", CROP_POSITIONS, where);
-  return fullFrame({ tag: "video", path: info.path, attrs: videoAttrs(at.start, at.duration, trim.cutFrom, audio) }, mode, crop);
+  return fullFrame({ tag: "video", path: info.path, attrs: videoAttrs(at.start, at.duration, trim.cutFrom, audio), placeholder: !!info.placeholder }, mode, crop);
 };

@@ -59,12 +59,35 @@ function awaitElement(onFulfilled, onRejected) {
       for (let i = 0; i < keys.length; i++) defineProp(el, keys[i], { value: meta[keys[i]], enumerable: false, configurable: true });
       defineProp(el, "meta", { value: meta, enumerable: false, configurable: true });
       defineProp(el, "audio", { value: el, enumerable: false, configurable: true });
-      defineProp(el, "segments", { value: [], enumerable: false, configurable: true });
+      defineProp(el, "segments", { value: segmentElements(el, media), enumerable: false, configurable: true });
       return el;
     });
     awaiting.set(el, p);
   }
   return then(p, onFulfilled, onRejected);
+}
+
+// A Speech of several lines resolves with one segment per line: a Speech element playing that
+// window of the audio (cutFrom/cutTo), marked so the host attaches the window's own timings.
+function segmentElements(el, media) {
+  const list = isArray(media.segments) ? media.segments : [];
+  const out = [];
+  const of = idOf(el);
+  for (let i = 0; i < list.length && i < 1000; i++) {
+    const s = list[i];
+    const props = {};
+    const ks = ownKeys(el.props);
+    for (let k = 0; k < ks.length; k++) props[ks[k]] = el.props[ks[k]];
+    props.cutFrom = s.start;
+    props.cutTo = s.end;
+    props.segment = { of, index: i };
+    const seg = { type: "speech", props, children: [S(s.text)] };
+    const facts = { text: S(s.text), start: s.start, end: s.end, duration: s.duration, words: s.words };
+    const fk = ownKeys(facts);
+    for (let k = 0; k < fk.length; k++) defineProp(seg, fk[k], { value: facts[fk[k]], enumerable: false, configurable: true });
+    push(out, freeze(seg));
+  }
+  return freeze(out);
 }
 
 function makeComponent(name, type) {
