@@ -49,13 +49,14 @@ export function adapterFor(provider: string): ProviderAdapter | undefined {
   return Object.hasOwn(ADAPTERS, provider) ? ADAPTERS[provider] : undefined;
 }
 
-/** Why `request` can never run here (unknown provider or model, no key), or null. */
-export function refusal(request: Pick<GenerationRequest, "provider" | "kind" | "model">, keys: ProviderKeys, env: Env): string | null {
+/** Why `request` can never run here (unknown provider or model, no key unless `requireKey`
+ *  is false), or null. */
+export function refusal(request: Pick<GenerationRequest, "provider" | "kind" | "model">, keys: ProviderKeys, env: Env, requireKey = true): string | null {
   const adapter = adapterFor(request.provider);
   if (!adapter) return `"${request.provider}" is not a provider this service can call (it knows ${Object.keys(ADAPTERS).join(", ")})`;
   const unsupported = adapter.unsupported(request.kind, request.model);
   if (unsupported) return unsupported;
-  if (!keyFor(request.provider, keys, env)) {
+  if (requireKey && !keyFor(request.provider, keys, env)) {
     return `no ${request.provider} key: pass providerKeys.${request.provider} with the request, or set the deployment's ${request.provider.toUpperCase()} key secret`;
   }
   return null;

@@ -14,6 +14,10 @@ export interface RenderEvent {
   framesTotal: number | null;
   failureMessage: string | null;
   startedAt: number | null;
+  /** AI generation of the prepare phase: how many of how many (null without one). */
+  generation: { done: number; total: number } | null;
+  /** True once the render is planned (generation, if any, is over). */
+  planned: boolean;
 }
 
 export interface NumberedEvent {
@@ -30,6 +34,8 @@ export function eventOf(state: RenderState): RenderEvent {
     framesTotal: state.plan?.frameCount ?? null,
     failureMessage: state.failureMessage,
     startedAt: state.startedAt,
+    generation: state.generation ?? null,
+    planned: state.plan !== null,
   };
 }
 

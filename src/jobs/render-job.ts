@@ -17,6 +17,7 @@ import {
   type RenderSpec,
   type RenderState,
   type FailureCategory,
+  type OutputFile,
 } from "./render-state.ts";
 import { RenderEventHub } from "./render-events.ts";
 import { rateLimiter } from "./job-stub.ts";
@@ -55,9 +56,12 @@ export class RenderJob extends DurableObject<Env> {
     return this.events.open(this.require(), this.seq, lastEventId);
   }
 
-  /** Creates the render (idempotent: a second call returns the first state). */
-  async create(spec: RenderSpec): Promise<RenderSnapshot> {
+  /** Creates the render (idempotent: a second call returns the first state). `secrets` is
+   *  sealed text the prepare phase needs (e.g. provider keys), kept apart from the state (never
+   *  mirrored, streamed or listed) and erased once the prepare phase is over. */
+  async create(spec: RenderSpec, secrets?: string): Promise<RenderSnapshot> {
     if (!this.state) {
+      if (secrets) await this.ctx.storage.put("secrets", secrets);
       const now = Date.now();
       this.state = {
         spec,
@@ -96,14 +100,40 @@ export class RenderJob extends DurableObject<Env> {
     return true;
   }
 
-  /** What the prepare phase learnt of the project: its frame rate, and stills to take. */
+  /** What the prepare phase learnt of the project: its frame rate, and stills to take. The
+   *  prepare phase is over, so its secrets go. */
   async recordPrepared(prepared: { fps: number; stills: number[] | null }): Promise<void> {
     const state = this.require();
+    await this.ctx.storage.delete("secrets");
     if (state.plan) return;
     state.spec = { ...state.spec, fps: prepared.fps };
     state.stills = prepared.stills;
     await this.save();
     await this.mirror();
+  }
+
+  /** The sealed secrets given at creation, while the prepare phase may still need them. */
+  async secrets(): Promise<string | null> {
+    return (await this.ctx.storage.get<string>("secrets")) ?? null;
+  }
+
+  /** Progress of the prepare phase's generation (counts only grow). */
+  async recordGeneration(done: number, total: number): Promise<void> {
+    const state = this.require();
+    if (isTerminal(state.status)) return;
+    const prev = state.generation;
+    if (prev && prev.done === done && prev.total === total) return;
+    state.generation = { done: Math.max(done, prev?.done ?? 0), total: Math.max(total, prev?.total ?? 0) };
+    await this.save();
+  }
+
+  /** Generated files to list with the output (replaces an earlier list: a retried prepare
+   *  step reports all of them again). */
+  async recordGenerated(files: OutputFile[]): Promise<void> {
+    const state = this.require();
+    if (isTerminal(state.status)) return;
+    state.generated = files;
+    await this.save();
   }
 
   /** Records the plan once; later calls (duplicate plan deliveries) get the first plan back. */
@@ -164,7 +194,7 @@ export class RenderJob extends DurableObject<Env> {
     const state = this.require();
     if (isTerminal(state.status)) return;
     state.status = "completed";
-    state.output = output;
+    state.output = state.generated?.length ? { ...output, files: [...state.generated, ...(output.files ?? [])] } : output;
     await this.finish();
   }
 
@@ -189,6 +219,7 @@ export class RenderJob extends DurableObject<Env> {
   private async finish(): Promise<void> {
     const state = this.require();
     state.completedAt = Date.now();
+    await this.ctx.storage.delete("secrets");
     // D1 first, so whoever hears the terminal event can already read the final row.
     await this.mirror();
     await this.save();

@@ -109,6 +109,10 @@ export interface RenderState {
   /** Why it failed, coarsely: invalid_source | timeout | internal (| provider_error …). */
   failureCategory?: FailureCategory | null;
   warnings: string[];
+  /** The prepare phase's AI generation, while it runs and after: how many of how many. */
+  generation?: { done: number; total: number } | null;
+  /** Files the prepare phase made (generated media), listed with the output's own files. */
+  generated?: OutputFile[];
   createdAt: number;
   startedAt: number | null;
   completedAt: number | null;
@@ -122,6 +126,16 @@ export function isTerminal(status: RenderStatus): boolean {
 /** Share of work done, 0..1: capture+encode of all frames is 95%, the final stitch the rest. */
 export function progressOf(state: RenderState): number {
   if (state.status === "completed") return 1;
+  // With a generation phase, generating is the first 40 % of the work.
+  const gen = state.generation;
+  if (gen && gen.total > 0) {
+    const generated = gen.done / gen.total;
+    return 0.4 * generated + 0.6 * renderProgress(state);
+  }
+  return renderProgress(state);
+}
+
+function renderProgress(state: RenderState): number {
   const plan = state.plan;
   if (!plan || plan.frameCount === 0) return 0;
   const frames = plan.chunks.reduce(

@@ -35,6 +35,8 @@ export interface NewRender
   callbackId: string | null;
   /** The concurrency limit to hold a slot under, and its scope (RateLimiter name). */
   slots: { scope: string; max: number };
+  /** Sealed secrets for the prepare phase (see RenderJob.create); never stored in D1. */
+  secrets?: string;
 }
 
 export async function createRender(env: Env, input: NewRender): Promise<RenderRow> {
@@ -106,7 +108,7 @@ export async function createRender(env: Env, input: NewRender): Promise<RenderRo
 
   try {
     await db(env.DB).insert(renders).values(row);
-    await renderJob(env, row.id).create(spec);
+    await renderJob(env, row.id).create(spec, input.secrets);
     try {
       await env.RENDER_QUEUE.send({ kind: input.prepare ? "prepare" : "plan", renderId: row.id });
     } catch (err) {

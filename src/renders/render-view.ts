@@ -15,18 +15,25 @@ export interface RenderView {
   outputUrl: string | null;
   thumbnailUrl: string | null;
   files: Array<{ url: string; mediaType: string; metadata: OutputFile["metadata"] }>;
+  /** AI generation progress while the render is live (null when none or not live). */
+  generation: { done: number; total: number } | null;
+  planned: boolean;
 }
 
 export async function renderView(env: Env, row: RenderRow, origin: string, live = true): Promise<RenderView> {
   let status = row.status as RenderStatus;
   let progress = row.progress;
   let eta: number | null = null;
+  let generation: RenderView["generation"] = null;
+  let planned = row.frameCount !== null;
   if (live && !isTerminal(status)) {
     const snapshot = await renderJob(env, row.id).snapshot();
     // A terminal status is only reported once the D1 row has it too (with its output URL).
     if (!isTerminal(snapshot.status)) status = snapshot.status;
     progress = snapshot.progress;
     eta = snapshot.etaSeconds;
+    generation = snapshot.generation ?? null;
+    planned = snapshot.plan !== null;
   }
   const completed = row.status === "completed" && row.outputKey !== null;
   return {
@@ -34,6 +41,8 @@ export async function renderView(env: Env, row: RenderRow, origin: string, live 
     status,
     progress,
     etaSeconds: eta,
+    generation,
+    planned,
     outputUrl: completed ? await signedFileUrl(env, origin, row.outputKey!) : null,
     thumbnailUrl: completed && row.thumbnailKey ? await signedFileUrl(env, origin, row.thumbnailKey) : null,
     files: completed

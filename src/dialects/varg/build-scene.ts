@@ -19,25 +19,36 @@ import { compileScene } from "./compose/compile.ts";
 import { ComposeError, type MediaInfo } from "./compose/types.ts";
 import { tagOf } from "./compose/props.ts";
 import { SceneMedia } from "./media-store.ts";
+import { renderSettings } from "./scene-facts.ts";
+import { configFrom } from "../../config.ts";
+import { Generator } from "../../generation/generator.ts";
+import { openKeys, type ProviderKeys } from "../../generation/keys.ts";
+import { needsGeneration } from "./generate/requests.ts";
+import { SceneGeneration, type GenerationMode } from "./generate/scene-generation.ts";
 
 export const SCENE_BUILDER = "varg-scene";
 /** Where the submitted TSX is kept: beside the project's files, not among them. */
 export const sceneKey = (assetId: string) => `${r2Keys.assetPrefix(assetId)}scene.tsx`;
+/** The submit options the build needs (mode), beside the code. Never keys: those are sealed in the RenderJob. */
+export const sceneOptionsKey = (assetId: string) => `${r2Keys.assetPrefix(assetId)}scene-options.json`;
+
+export interface SceneOptions {
+  mode: GenerationMode;
+}
 
 /** Media fetched at once per build: enough to overlap downloads, bounded for the Worker. */
 const FETCH_PARALLELISM = 4;
 
 const MEDIA_KIND: Record<string, MediaInfo["kind"]> = { image: "image", video: "video", music: "audio", speech: "audio" };
 
-/** What `await Image({src})` and friends give the code: the media's real facts. */
-async function resolveElement(el: VargElementJson, media: SceneMedia): Promise<ResolvedMedia> {
+/** What `await Image({src})` and friends give the code: the media's real facts (generated
+ *  first when the element has a prompt). */
+async function resolveElement(el: VargElementJson, media: SceneMedia, generation: SceneGeneration): Promise<ResolvedMedia> {
   const kind = MEDIA_KIND[el.type];
   const src = el.props.src;
+  if (kind && needsGeneration(el)) return generation.resolveAwaited(el);
   if (!kind || typeof src !== "string") {
-    throw new RenderFailure(
-      `awaiting ${tagOf(el)} needs ${kind ? "AI generation from its prompt" : "media"}, which is not available on this deployment yet`,
-      "invalid_source",
-    );
+    throw new RenderFailure(`awaiting ${tagOf(el)} gives nothing: it has neither a src nor a prompt`, "invalid_source");
   }
   const info = await media.fetchMedia({ url: src, kind, where: `awaited ${tagOf(el)}` });
   return { duration: info.duration ?? 0, url: src, mediaType: info.mediaType, width: info.width, height: info.height };
@@ -56,14 +67,31 @@ export const buildScene: SourceBuilder = async (env: Env, spec: RenderSpec, job)
   if (!source) throw new RenderFailure("the scene's source is gone", "internal");
   const code = await source.text();
 
+  const options = await sceneOptions(env, spec.assetId);
+
   const media = new SceneMedia(env, spec.assetId);
+  const generation = new SceneGeneration({
+    env,
+    assetId: spec.assetId,
+    generator: new Generator(env, spec.accountId, await requestKeys(env, spec.renderId, job)),
+    media,
+    mode: options.mode,
+    frame: { width: 1920, height: 1080 },
+    onProgress: progressReporter(job),
+  });
   let tree: VargElementJson;
   try {
-    ({ tree } = await evaluateScene(code, { resolve: (el) => resolveElement(el, media) }));
+    ({ tree } = await evaluateScene(code, { resolve: (el) => resolveElement(el, media, generation) }));
   } catch (err) {
     if (err instanceof SandboxError) throw new RenderFailure(`Invalid render code: ${locatedMessage(err)}`, "invalid_source");
     throw err;
   }
+  // Generated media fits the frame the code declared (awaited elements, generated while the
+  // code ran, assumed 16:9 unless they named an aspectRatio).
+  generation.setFrame(renderSettings(tree));
+  await generation.generateTree(tree);
+  await job.recordGenerated(generation.files);
+  for (const warning of generation.warnings) await job.addWarning(warning);
 
   await inBatches(collectMedia(tree), FETCH_PARALLELISM, (ref) => media.fetch(ref));
   const mediaFiles = await media.all();
@@ -91,3 +119,29 @@ export const buildScene: SourceBuilder = async (env: Env, spec: RenderSpec, job)
     .set({ status: "ready", fileCount: Object.keys(compiled.files).length + mediaFiles.size, unpackedBytes: bytes })
     .where(eq(assets.id, spec.assetId));
 };
+
+async function sceneOptions(env: Env, assetId: string): Promise<SceneOptions> {
+  const stored = await env.BUCKET.get(sceneOptionsKey(assetId));
+  const options = stored ? ((await stored.json()) as Partial<SceneOptions>) : {};
+  return { mode: options.mode === "preview" ? "preview" : "strict" };
+}
+
+/** The request's provider keys, opened from the RenderJob where they were sealed at submit. */
+async function requestKeys(env: Env, renderId: string, job: Parameters<SourceBuilder>[2]): Promise<ProviderKeys> {
+  const sealed = await job.secrets();
+  if (!sealed) return {};
+  try {
+    return await openKeys(configFrom(env).signingSecret, renderId, sealed);
+  } catch {
+    // The signing secret changed since submit: the keys cannot be read, say so plainly.
+    throw new RenderFailure("the provider keys sent with this job can no longer be read (the deployment's SIGNING_SECRET changed); submit it again", "internal");
+  }
+}
+
+/** Reports generation progress to the RenderJob in order, one update at a time. */
+function progressReporter(job: Parameters<SourceBuilder>[2]): (done: number, total: number) => void {
+  let chain = Promise.resolve();
+  return (done, total) => {
+    chain = chain.then(() => job.recordGeneration(done, total)).catch(() => {});
+  };
+}

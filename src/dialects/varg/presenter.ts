@@ -39,11 +39,18 @@ export async function jobView(env: Env, row: RenderRow, origin: string, live = t
     started_at: iso(row.startedAt),
     completed_at: iso(row.completedAt),
   };
+  if (status === "rendering") Object.assign(job, stageOf(view.generation, view.planned));
   if (status === "failed") {
     job.error = row.failureMessage ?? "render failed";
     job.error_category = row.failureCategory ?? "internal";
   }
   return job;
+}
+
+/** What a running job is doing: generating its AI assets, or rendering the video. */
+export function stageOf(generation: { done: number; total: number } | null, planned: boolean): Pick<Job, "stage" | "generation"> {
+  const stage = !planned && generation && generation.total > 0 ? "generating" : "rendering";
+  return generation && generation.total > 0 ? { stage, generation } : { stage };
 }
 
 export function listItem(row: RenderRow, outputUrl: string | null) {

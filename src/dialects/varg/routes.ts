@@ -13,7 +13,7 @@ import { ownedRender } from "../../renders/owned-render.ts";
 import { renderJob } from "../../jobs/job-stub.ts";
 import { isTerminal } from "../../jobs/render-state.ts";
 import { ListJobsQuerySchema, SubmitRenderSchema } from "./schemas.ts";
-import { estimatedDurationMs, jobView, listItem } from "./presenter.ts";
+import { estimatedDurationMs, jobView, listItem, stageOf } from "./presenter.ts";
 import { submitScene } from "./submit.ts";
 
 export const vargRoutes = new Hono<AppEnv>();
@@ -72,7 +72,8 @@ vargRoutes.get("/render/jobs/:id/stream", async (c) => {
         return sseFrame(seq, "status", await jobView(c.env, final, origin(c), false));
       }
       const job = await jobView(c.env, { ...row, status: event.status, startedAt: event.startedAt }, origin(c), false);
-      return sseFrame(seq, "status", { ...job, progress: event.progress, estimated_duration_ms: estimatedDurationMs(event.framesTotal) });
+      const stage = event.status === "completed" || event.status === "failed" ? {} : stageOf(event.generation, event.planned);
+      return sseFrame(seq, "status", { ...job, progress: event.progress, ...stage, estimated_duration_ms: estimatedDurationMs(event.framesTotal) });
     },
     keepaliveMs: config.vargKeepaliveMs,
     keepalive: ":keepalive",

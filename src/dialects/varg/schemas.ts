@@ -25,6 +25,10 @@ export const JobSchema = z.object({
   status: JobStatus,
   /** 0..1, while rendering. */
   progress: z.number(),
+  /** While rendering: "generating" (AI assets from prompts) until the video is planned, then "rendering". */
+  stage: z.enum(["generating", "rendering"]).optional(),
+  /** AI generations finished and known so far, while the job runs. */
+  generation: z.object({ done: z.number().int(), total: z.number().int() }).optional(),
   output_url: z.string().nullable(),
   thumbnail_url: z.string().nullable(),
   files: z.array(JobFileSchema),

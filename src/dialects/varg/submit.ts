@@ -17,7 +17,12 @@ import { evaluateScene } from "./sandbox/index.ts";
 import { locatedMessage, SandboxError } from "./sandbox/errors.ts";
 import { collectMedia } from "./compose/collect.ts";
 import { estimatedFrames, isImageOnly, renderSettings } from "./scene-facts.ts";
-import { SCENE_BUILDER, sceneKey } from "./build-scene.ts";
+import { SCENE_BUILDER, sceneKey, sceneOptionsKey, type SceneOptions } from "./build-scene.ts";
+import { sealKeys, type ProviderKeys } from "../../generation/keys.ts";
+import { refusal } from "../../generation/generator.ts";
+import { PROVIDER_NAMES } from "../../generation/providers/index.ts";
+import { findGenerations } from "./generate/find.ts";
+import { requestFor } from "./generate/requests.ts";
 
 export const DIALECT = "varg";
 /** The varg dialect's own request window and concurrency slots, per account. */
@@ -64,6 +69,34 @@ function checkMediaUrls(env: Env, tree: VargElementJson): void {
   }
 }
 
+/** providerKeys must name providers this service knows (a typo would silently fall back). */
+function checkProviderKeys(keys: ProviderKeys): void {
+  for (const name of Object.keys(keys)) {
+    if (!(PROVIDER_NAMES as string[]).includes(name)) {
+      throw new DomainError("invalid", "invalid_parameter", `providerKeys.${name}: not a provider this service calls (it knows ${PROVIDER_NAMES.join(", ")})`, `providerKeys.${name}`);
+    }
+  }
+}
+
+/** Generations that can never run (unknown provider or model; no key, unless previewing) are a 400 now. */
+function checkGenerations(env: Env, tree: VargElementJson, keys: ProviderKeys, mode: SubmitRender["mode"]): void {
+  const { allowLocalUrls } = configFrom(env);
+  const frame = renderSettings(tree);
+  for (const site of findGenerations(tree)) {
+    const { request, imageInputs } = requestFor(site.el, { ...frame, clipSeconds: site.clipSeconds });
+    // Without a key, preview mode still renders, with a placeholder.
+    const why = refusal(request, keys, env, mode === "strict");
+    if (why) {
+      throw new DomainError("invalid", "invalid_source", `${site.where}: cannot generate ${request.kind} with ${request.provider}${request.model ? ` model "${request.model}"` : ""}: ${why}`, "code");
+    }
+    for (const input of imageInputs) {
+      if (typeof input !== "string") continue;
+      const check = checkOutboundUrl(input, allowLocalUrls);
+      if (!check.ok) throw new DomainError("invalid", "invalid_source", `${site.where}: prompt image ${input.slice(0, 300)} ${check.reason}`, "code");
+    }
+  }
+}
+
 export async function submitScene(
   env: Env,
   accountId: string,
@@ -75,16 +108,25 @@ export async function submitScene(
   if (codeBytes.length > config.vargMaxCodeBytes) {
     throw new DomainError("invalid", "invalid_source", `code is ${codeBytes.length} bytes; the limit is ${config.vargMaxCodeBytes}`, "code");
   }
+  checkProviderKeys(body.providerKeys);
   const tree = await checkCode(body.code);
-  if (tree) checkMediaUrls(env, tree);
+  if (tree) {
+    checkMediaUrls(env, tree);
+    checkGenerations(env, tree, body.providerKeys, body.mode);
+  }
   // An explicit output wins; otherwise an image-only scene gives frames (as the seed says).
   const frames = body.output === "frames" || (body.output === undefined && tree !== null && isImageOnly(tree));
   const fps = tree ? renderSettings(tree).fps : 30;
 
   // The project starts empty ("building"): the prepare phase compiles the scene into it.
   const assetId = newId.asset();
+  const renderId = crypto.randomUUID();
+  // The keys reach the prepare phase sealed for this render only (never in D1, R2 or logs).
+  const secrets = Object.keys(body.providerKeys).length ? await sealKeys(config.signingSecret, renderId, body.providerKeys) : undefined;
+  const options: SceneOptions = { mode: body.mode };
   try {
     await env.BUCKET.put(sceneKey(assetId), codeBytes, { httpMetadata: { contentType: "text/plain; charset=utf-8" } });
+    await env.BUCKET.put(sceneOptionsKey(assetId), JSON.stringify(options), { httpMetadata: { contentType: "application/json" } });
     await db(env.DB).insert(assets).values({
       id: assetId,
       accountId,
@@ -98,7 +140,7 @@ export async function submitScene(
       createdAt: Date.now(),
     });
     const row = await createRender(env, {
-      id: crypto.randomUUID(),
+      id: renderId,
       dialect: DIALECT,
       accountId,
       assetId,
@@ -117,6 +159,7 @@ export async function submitScene(
       callbackUrl: null,
       origin,
       slots: { scope: vargScope(accountId), max: config.vargMaxConcurrentRenders },
+      secrets,
     });
     return { row, frames: tree ? estimatedFrames(tree) : null };
   } catch (err) {

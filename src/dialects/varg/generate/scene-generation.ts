@@ -59,7 +59,12 @@ export class SceneGeneration {
   readonly warnings: string[] = [];
 
   constructor(options: SceneGenerationOptions) {
-    this.options = options;
+    this.options = { ...options };
+  }
+
+  /** The frame generated media should fit, once the code's <Render> is known. */
+  setFrame(frame: { width: number; height: number }): void {
+    this.options.frame = { width: frame.width, height: frame.height };
   }
 
   /** What awaiting an element in the code gives (`const s = await Speech(…)`). */
