@@ -1,0 +1,165 @@
+// fal's queue API, faked: POST /<endpoint id> queues a request and answers its status, response
+// and cancel URLs (under the app, the endpoint's first two segments, as fal does); GET
+// …/requests/<id>/status walks IN_QUEUE → IN_PROGRESS → COMPLETED over successive polls;
+// GET …/requests/<id> answers the endpoint's output ({images: […]}, {video}, {audio},
+// {audio_file}) pointing at real media in the hub's file store. Auth is `Authorization: Key <key>`.
+// Besides the hub's tokens, [fake:failed] makes the request COMPLETE with an `error`, as fal
+// reports a failed run. [fake:402] answers what fal answers an empty account: 403 "User is
+// locked. Reason: Exhausted balance".
+import type { FakeContext, FakeHandler } from "./hub.ts";
+import { colourOf, musicAudio, sizeFor, solidPng, solidVideo, speechAudio } from "./media.ts";
+
+interface FalJob {
+  endpoint: string;
+  app: string;
+  input: Record<string, unknown>;
+  prompt: string;
+  behaviour: string | null;
+  polls: number;
+  result?: Promise<Record<string, unknown>>;
+}
+
+type Kind = "image" | "video" | "speech" | "music";
+
+const json = (body: unknown, status = 200, headers: Record<string, string> = {}) => Response.json(body, { status, headers });
+
+/** What an endpoint makes, from its id (fal ids say it: …/text-to-video, …/tts/…). */
+function kindOf(endpoint: string): Kind {
+  if (/video/.test(endpoint)) return "video";
+  if (/tts|speech/.test(endpoint)) return "speech";
+  if (/music|audio|lyria/.test(endpoint)) return "music";
+  return "image";
+}
+
+const IMAGE_SIZE_RATIOS: Record<string, string> = { square: "1:1", square_hd: "1:1", landscape_4_3: "4:3", portrait_4_3: "3:4", landscape_16_9: "16:9", portrait_16_9: "9:16" };
+
+function imageSize(input: Record<string, unknown>): { width: number; height: number } {
+  const size = input.image_size;
+  if (typeof size === "string" && IMAGE_SIZE_RATIOS[size]) return sizeFor(IMAGE_SIZE_RATIOS[size]);
+  if (size && typeof size === "object" && "width" in size && "height" in size) return sizeFor(`${size.width}:${size.height}`);
+  return sizeFor(typeof input.aspect_ratio === "string" ? input.aspect_ratio : undefined);
+}
+
+/** Seconds of media to make: what was asked (Kling sends "5"), kept short for tests. */
+function secondsOf(input: Record<string, unknown>): number {
+  const frames = Number(input.num_frames);
+  const asked = frames > 0 ? frames / (Number(input.fps) || 25) : Number(input.duration);
+  return Math.min(Number.isFinite(asked) && asked > 0 ? asked : 5, 10);
+}
+
+/** fal validates the input against the endpoint's schema and lists what is wrong in `detail`. */
+function invalid(job: Pick<FalJob, "endpoint" | "input" | "prompt">): Array<Record<string, unknown>> {
+  const wrong: Array<Record<string, unknown>> = [];
+  const missing = (field: string) => wrong.push({ loc: ["body", field], msg: "field required", type: "value_error.missing" });
+  const kind = kindOf(job.endpoint);
+  if (!job.prompt && !job.endpoint.includes("multiple-angles")) missing(kind === "speech" ? "text" : "prompt");
+  if (/image-to-video/.test(job.endpoint) && typeof job.input.image_url !== "string") missing("image_url");
+  if (/\/edit$/.test(job.endpoint)) {
+    const urls = job.input.image_urls ?? (job.input.image_url ? [job.input.image_url] : undefined);
+    if (!Array.isArray(urls) || urls.length === 0) missing("image_urls");
+    else if (!urls.every((u) => typeof u === "string" && /^(https?:|data:image\/)/.test(u))) {
+      wrong.push({ loc: ["body", "image_urls"], msg: "must be URLs or data URIs", type: "value_error" });
+    }
+  }
+  return wrong;
+}
+
+async function makeResult(job: FalJob, id: string, ctx: FakeContext): Promise<Record<string, unknown>> {
+  const kind = kindOf(job.endpoint);
+  if (job.behaviour === "empty") return kind === "image" ? { images: [], seed: 1 } : {};
+  const store = (bytes: Uint8Array, type: string, ext: string) =>
+    job.behaviour === "404" ? `${ctx.origin}/files/missing-${id}.${ext}` : ctx.putFile(bytes, type, ext);
+  const colour = colourOf(job.prompt);
+  switch (kind) {
+    case "image": {
+      const { width, height } = imageSize(job.input);
+      const url = store(solidPng(width, height, colour), "image/png", "png");
+      return { images: [{ url, width, height, content_type: "image/png" }], seed: 1, has_nsfw_concepts: [false], prompt: job.prompt };
+    }
+    case "video": {
+      // Image-to-video sends no aspect ratio: the frame comes from the image (16:9 here).
+      const { width, height } = sizeFor(typeof job.input.aspect_ratio === "string" ? job.input.aspect_ratio : undefined);
+      const bytes = await solidVideo(width, height, colour, secondsOf(job.input), job.input.generate_audio === true);
+      return { video: { url: store(bytes, "video/mp4", "mp4"), content_type: "video/mp4", file_name: "output.mp4", file_size: bytes.length } };
+    }
+    case "speech": {
+      const bytes = await speechAudio(job.prompt);
+      return { audio: { url: store(bytes, "audio/mpeg", "mp3"), content_type: "audio/mpeg" } };
+    }
+    case "music": {
+      const bytes = await musicAudio(secondsOf(job.input));
+      return { audio_file: { url: store(bytes, "audio/mpeg", "mp3"), content_type: "audio/mpeg" } };
+    }
+  }
+}
+
+function urlsOf(job: FalJob, id: string, ctx: FakeContext) {
+  const request = `${ctx.base}/${job.app}/requests/${id}`;
+  return { request_id: id, response_url: request, status_url: `${request}/status`, cancel_url: `${request}/cancel` };
+}
+
+let nextId = 1;
+
+async function submit(req: Request, path: string, key: string | null, ctx: FakeContext): Promise<Response> {
+  const endpoint = path.split("?")[0]!.replace(/^\/+/, "");
+  let input: Record<string, unknown> = {};
+  try {
+    const body: unknown = await req.json();
+    if (body && typeof body === "object" && !Array.isArray(body)) input = body as Record<string, unknown>;
+  } catch {
+    ctx.record({ method: req.method, path, key, submit: true });
+    return json({ detail: [{ loc: ["body"], msg: "Expecting value: invalid JSON", type: "value_error.jsondecode" }] }, 422);
+  }
+  const text = [input.prompt, input.text, input.additional_prompt].find((t) => typeof t === "string" && t) as string | undefined;
+  const prompt = text ?? "";
+  ctx.record({ method: req.method, path, key, prompt, submit: true });
+  if (!key) return json({ detail: "Missing authorization header" }, 401);
+  const behaviour: string | null = ctx.behaviour(prompt);
+  if (key === "bad-key" || behaviour === "401") return json({ detail: "No user found for Key ID and Secret" }, 401);
+  if (behaviour === "429") return json({ detail: "Too many concurrent requests; please retry later" }, 429, { "Retry-After": "2" });
+  if (behaviour === "402") return json({ detail: "User is locked. Reason: Exhausted balance. Top up your balance at fal.ai/dashboard/billing." }, 403);
+  if (behaviour === "500") return json({ detail: "Internal Server Error" }, 500);
+  const app = endpoint.split("/").slice(0, 2).join("/");
+  if (endpoint.split("/").length < 2) return json({ detail: `Application '${endpoint}' not found` }, 404);
+  const wrong = invalid({ endpoint, input, prompt });
+  if (wrong.length) return json({ detail: wrong }, 422);
+  if (behaviour === "malformed") return new Response('{"request_id": "oops", "status_url": ', { status: 200, headers: { "content-type": "application/json" } });
+  const id = `fake-${nextId++}-${Date.now().toString(36)}`;
+  const job: FalJob = { endpoint, app, input, prompt, behaviour, polls: 0 };
+  ctx.jobs.set(id, job);
+  return json({ status: "IN_QUEUE", ...urlsOf(job, id, ctx), queue_position: 0 });
+}
+
+export const falFake: FakeHandler = async (req, path, ctx) => {
+  const auth = req.headers.get("authorization");
+  const key = auth?.startsWith("Key ") ? auth.slice(4) : auth;
+  const route = /^\/([^/]+\/[^/]+)\/requests\/([^/?]+)(\/status|\/cancel)?(?:\?.*)?$/.exec(path);
+  if (req.method === "POST" && !route) return submit(req, path, key, ctx);
+  ctx.record({ method: req.method, path, key });
+  if (!route) return json({ detail: "Not Found" }, 404);
+  if (!key) return json({ detail: "Missing authorization header" }, 401);
+  if (key === "bad-key") return json({ detail: "No user found for Key ID and Secret" }, 401);
+  const [, app, id, action] = route as unknown as [string, string, string, string | undefined];
+  const job = ctx.jobs.get(id) as FalJob | undefined;
+  if (!job || job.app !== app) return json({ detail: `Request ${id} not found` }, 404);
+
+  // Done once a status poll has said COMPLETED (the third), as a real run is done when it is.
+  const completed = () => job.behaviour !== "slow" && job.polls >= 3;
+  if (action === "/cancel" && req.method === "PUT") {
+    return completed() ? json({ status: "ALREADY_COMPLETED" }, 400) : json({ status: "CANCELLATION_REQUESTED" }, 202);
+  }
+  if (req.method !== "GET") return json({ detail: "Method Not Allowed" }, 405);
+  const failed = job.behaviour === "failed";
+  if (action === "/status") {
+    job.polls++;
+    const urls = urlsOf(job, id, ctx);
+    if (job.behaviour === "slow" || job.polls === 1) return json({ status: "IN_QUEUE", queue_position: 0, ...urls, logs: null });
+    if (job.polls === 2) return json({ status: "IN_PROGRESS", ...urls, logs: [] });
+    const error = failed ? { error: "Internal error while running the model: CUDA out of memory", error_type: "runner_error" } : {};
+    return json({ status: "COMPLETED", ...urls, logs: [], metrics: { inference_time: 0.1 }, ...error });
+  }
+  if (!completed()) return json({ detail: "Request is still in progress" }, 400);
+  if (failed) return json({ detail: "Internal error while running the model: CUDA out of memory" }, 500);
+  job.result ??= makeResult(job, id, ctx);
+  return json(await job.result);
+};

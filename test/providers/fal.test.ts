@@ -1,0 +1,259 @@
+// The fal adapter against the fake fal queue: the endpoint each model runs, the input it sends
+// (seen in the media the fake makes from it), the key, and every way fal fails.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { inflateSync } from "node:zlib";
+import { falAdapter } from "../../src/generation/providers/fal.ts";
+import { ProviderError, type GenerationRequest } from "../../src/generation/types.ts";
+import { solidPng } from "../../scripts/fake-providers/media.ts";
+import { pixelAt, probeVideo } from "../support/media.ts";
+import { contextFor, startFakes, type FakeServer } from "./support.ts";
+
+const KEY = "fal-test-key-0123456789";
+let server: FakeServer;
+let tmp: string;
+
+beforeAll(async () => {
+  server = await startFakes();
+  tmp = await fs.mkdtemp(path.join(os.tmpdir(), "fal-test-"));
+});
+afterAll(async () => {
+  await server?.close();
+  if (tmp) await fs.rm(tmp, { recursive: true, force: true });
+});
+beforeEach(() => server.fakes.reset());
+
+const request = (over: Partial<GenerationRequest> = {}): GenerationRequest => ({
+  provider: "fal",
+  kind: "image",
+  model: "",
+  prompt: "a red square #ff0000",
+  images: [],
+  ...over,
+});
+
+const run = (req: GenerationRequest, options: { key?: string; timeoutMs?: number } = {}) =>
+  falAdapter.generate(req, contextFor(server, "fal", { key: KEY, ...options }));
+
+/** Size and first pixel of a PNG (the fake's are 8-bit RGB). */
+function png(bytes: Uint8Array): { width: number; height: number; rgb: number[] } {
+  const buf = Buffer.from(bytes);
+  expect(buf.subarray(1, 4).toString("ascii")).toBe("PNG");
+  const idat: Buffer[] = [];
+  let width = 0;
+  let height = 0;
+  for (let at = 8; at < buf.length; ) {
+    const length = buf.readUInt32BE(at);
+    const type = buf.subarray(at + 4, at + 8).toString("ascii");
+    const data = buf.subarray(at + 8, at + 8 + length);
+    if (type === "IHDR") [width, height] = [data.readUInt32BE(0), data.readUInt32BE(4)];
+    if (type === "IDAT") idat.push(data);
+    at += 12 + length;
+  }
+  const raw = inflateSync(Buffer.concat(idat));
+  expect(raw.length).toBe(height * (1 + width * 3));
+  // Row 0's first pixel is stored as is whatever the row filter.
+  return { width, height, rgb: [raw[1]!, raw[2]!, raw[3]!] };
+}
+
+async function video(bytes: Uint8Array) {
+  const file = path.join(tmp, `${Math.random().toString(36).slice(2)}.mp4`);
+  await fs.writeFile(file, bytes);
+  const info = await probeVideo(file);
+  const [r, g, b] = await pixelAt(file, 0.5, 4, 4);
+  return { ...info, rgb: [r!, g!, b!] };
+}
+
+const close = (actual: number[], expected: number[], tolerance = 6) =>
+  actual.forEach((v, i) => expect(Math.abs(v - expected[i]!)).toBeLessThanOrEqual(tolerance));
+
+/** The submits the fake saw, and the status/result calls after them. */
+const submits = () => server.fakes.submits("fal");
+
+async function failure(req: GenerationRequest, options: { key?: string; timeoutMs?: number } = {}): Promise<ProviderError> {
+  const key = options.key ?? KEY;
+  const err = await run(req, options).then(
+    () => {
+      throw new Error("expected the generation to fail");
+    },
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ProviderError);
+  const error = err as ProviderError;
+  expect(error.message).toMatch(/\bfal\b/);
+  expect(error.message).not.toContain(key);
+  return error;
+}
+
+describe("fal images", () => {
+  it("runs nano-banana-pro by default, authenticated with the key, and returns the prompt's PNG", async () => {
+    const media = await run(request({ aspectRatio: "1:1" }));
+    expect(media.endpoint).toBe("fal-ai/nano-banana-pro");
+    expect(media.mediaType).toBe("image/png");
+    expect(png(media.bytes)).toEqual({ width: 320, height: 320, rgb: [255, 0, 0] });
+    expect(submits()).toEqual([expect.objectContaining({ method: "POST", path: "/fal-ai/nano-banana-pro", key: KEY, prompt: "a red square #ff0000" })]);
+    // Polled under the app (fal-ai/nano-banana-pro) until COMPLETED, then read the result.
+    const polls = server.fakes.calls.filter((c) => c.path.endsWith("/status"));
+    expect(polls.length).toBe(3);
+    expect(server.fakes.calls.every((c) => c.key === KEY)).toBe(true);
+    expect(server.fakes.calls.at(-1)!.path).toMatch(/^\/fal-ai\/nano-banana-pro\/requests\/[^/]+$/);
+  });
+
+  it("sends image_size to flux models and aspect_ratio to the others", async () => {
+    const flux = await run(request({ model: "flux-dev", aspectRatio: "9:16", prompt: "tall #00ff00" }));
+    expect(flux.endpoint).toBe("fal-ai/flux/dev");
+    expect(png(flux.bytes)).toEqual({ width: 180, height: 320, rgb: [0, 255, 0] });
+    const grok = await run(request({ model: "grok-imagine-image", aspectRatio: "4:3", prompt: "wide #0000ff" }));
+    expect(grok.endpoint).toBe("xai/grok-imagine-image");
+    expect(png(grok.bytes)).toEqual({ width: 320, height: 240, rgb: [0, 0, 255] });
+  });
+
+  it("runs an endpoint id as given, with the input rules of the model behind it", async () => {
+    const media = await run(request({ model: "fal-ai/flux/dev", aspectRatio: "1:1" }));
+    expect(media.endpoint).toBe("fal-ai/flux/dev");
+    expect(png(media.bytes).width).toBe(320);
+    expect(png(media.bytes).height).toBe(320);
+    expect(submits()[0]!.path).toBe("/fal-ai/flux/dev");
+  });
+
+  it("edits with the model's /edit endpoint when given images (sent as data: URIs)", async () => {
+    const source = { bytes: solidPng(8, 8, [1, 2, 3]), mediaType: "image/png" };
+    const media = await run(request({ images: [source], prompt: "make it #123456" }));
+    expect(media.endpoint).toBe("fal-ai/nano-banana-pro/edit");
+    expect(png(media.bytes).rgb).toEqual([0x12, 0x34, 0x56]);
+    expect(submits()[0]!.path).toBe("/fal-ai/nano-banana-pro/edit");
+    expect(falAdapter.endpointFor(request({ model: "nano-banana-2", images: [source] }))).toBe("fal-ai/nano-banana-2/edit");
+    // A model without an editing variant keeps its endpoint (and gets image_urls), as in the SDK.
+    expect(falAdapter.endpointFor(request({ model: "flux-pro", images: [source] }))).toBe("fal-ai/flux-pro/v1.1");
+  });
+
+  it("merges the factory options into the input last", async () => {
+    const media = await run(request({ model: "grok-imagine-image", aspectRatio: "16:9", options: { aspect_ratio: "9:16" } }));
+    expect(png(media.bytes)).toMatchObject({ width: 180, height: 320 });
+  });
+});
+
+describe("fal video", () => {
+  it("runs kling-v3 text-to-video with its duration rule (a string, at least 3 s) and audio", async () => {
+    const media = await run(request({ kind: "video", prompt: "sea #2050c0", duration: 2.3, aspectRatio: "16:9" }));
+    expect(media.endpoint).toBe("fal-ai/kling-video/o3/pro/text-to-video");
+    expect(media.mediaType).toBe("video/mp4");
+    const info = await video(media.bytes);
+    expect(info.codec).toBe("h264");
+    expect(info.duration).toBeCloseTo(3, 1);
+    expect([info.width, info.height]).toEqual([320, 180]);
+    expect(info.hasAudio).toBe(true); // generate_audio defaults on for Kling O3
+    close(info.rgb, [0x20, 0x50, 0xc0]);
+  });
+
+  it("runs image-to-video with the first image when given one, and snaps Kling 2.5 to 5 or 10 s", async () => {
+    const image = { bytes: solidPng(8, 8, [200, 10, 10]), mediaType: "image/png" };
+    const media = await run(request({ kind: "video", model: "kling-v2.5", prompt: "move #c80a0a", duration: 7, images: [image] }));
+    expect(media.endpoint).toBe("fal-ai/kling-video/v2.5-turbo/pro/image-to-video");
+    const info = await video(media.bytes);
+    expect(info.duration).toBeCloseTo(5, 1);
+    expect(info.hasAudio).toBe(false);
+    close(info.rgb, [200, 10, 10]);
+    expect(submits()[0]!.path).toBe("/fal-ai/kling-video/v2.5-turbo/pro/image-to-video");
+  });
+
+  it("maps every SDK video model to its text- and image-to-video endpoints", () => {
+    const image = { bytes: new Uint8Array([1]), mediaType: "image/png" };
+    expect(falAdapter.endpointFor(request({ kind: "video", model: "sora-2" }))).toBe("fal-ai/sora-2/text-to-video");
+    expect(falAdapter.endpointFor(request({ kind: "video", model: "sora-2", images: [image] }))).toBe("fal-ai/sora-2/image-to-video");
+    expect(falAdapter.endpointFor(request({ kind: "video", model: "kling-v3-4k-image-to-video", images: [image] }))).toBe("fal-ai/kling-video/o3/4k/image-to-video");
+    expect(falAdapter.endpointFor(request({ kind: "video", model: "raw:fal-ai/some/video" }))).toBe("fal-ai/some/video");
+  });
+});
+
+describe("fal audio by endpoint id", () => {
+  it("runs a speech endpoint named by id and returns its audio", async () => {
+    const media = await run(request({ kind: "speech", model: "fal-ai/elevenlabs/tts/multilingual-v2", prompt: "hello there" }));
+    expect(media.mediaType).toBe("audio/mpeg");
+    expect(media.bytes.length).toBeGreaterThan(1000);
+    expect(submits()[0]).toMatchObject({ path: "/fal-ai/elevenlabs/tts/multilingual-v2", prompt: "hello there" });
+  });
+});
+
+describe("fal refusals", () => {
+  it("names an unknown model and lists some it has", () => {
+    const why = falAdapter.unsupported("image", "no-such-model")!;
+    expect(why).toContain('"no-such-model"');
+    expect(why).toContain("nano-banana-pro");
+    expect(falAdapter.unsupported("video", "flux-dev")).toContain("kling-v3");
+    expect(falAdapter.unsupported("image", "")).toBeNull();
+    expect(falAdapter.unsupported("video", "")).toBeNull();
+    expect(falAdapter.unsupported("image", "fal-ai/../../admin")).toContain("fal-ai/../../admin");
+  });
+
+  it("says fal offers no speech or music models by name", () => {
+    expect(falAdapter.unsupported("speech", "")).toMatch(/fal does not offer speech/);
+    expect(falAdapter.unsupported("music", "lyria")).toMatch(/fal does not offer music.*"lyria"/);
+    expect(falAdapter.unsupported("music", "fal-ai/stable-audio")).toBeNull();
+  });
+});
+
+describe("fal failures", () => {
+  it("429 → rate_limited with fal's Retry-After", async () => {
+    const error = await failure(request({ prompt: "busy [fake:429]" }));
+    expect(error).toMatchObject({ category: "rate_limited", status: 429, retryAfter: 2 });
+  });
+
+  it("an exhausted balance (fal answers 403) → quota_exceeded", async () => {
+    const error = await failure(request({ prompt: "broke [fake:402]" }));
+    expect(error).toMatchObject({ category: "quota_exceeded", status: 403 });
+    expect(error.message).toMatch(/Exhausted balance/);
+  });
+
+  it("a rejected key → provider_error 401, without the key in the message", async () => {
+    expect(await failure(request({ prompt: "who [fake:401]" }))).toMatchObject({ category: "provider_error", status: 401 });
+    expect(await failure(request(), { key: "bad-key" })).toMatchObject({ category: "provider_error", status: 401 });
+  });
+
+  it("a server error → provider_error 500 (the caller retries; the adapter does not)", async () => {
+    const prompt = "flaky #abcdef [fake:500-once]";
+    expect(await failure(request({ prompt }))).toMatchObject({ category: "provider_error", status: 500 });
+    expect(submits()).toHaveLength(1);
+    const media = await run(request({ prompt }));
+    expect(png(media.bytes).rgb).toEqual([0xab, 0xcd, 0xef]);
+  });
+
+  it("a missing prompt → provider_error 422 quoting fal's detail", async () => {
+    const error = await failure(request({ prompt: "" }));
+    expect(error).toMatchObject({ category: "provider_error", status: 422 });
+    expect(error.message).toMatch(/field required/);
+  });
+
+  it("a job that never leaves the queue → timeout at the deadline", async () => {
+    const started = Date.now();
+    const error = await failure(request({ prompt: "queue [fake:slow]" }), { timeoutMs: 500 });
+    expect(error.category).toBe("timeout");
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it("malformed JSON → provider_error quoting it", async () => {
+    const error = await failure(request({ prompt: "garbled [fake:malformed]" }));
+    expect(error.category).toBe("provider_error");
+    expect(error.message).toMatch(/malformed JSON/);
+  });
+
+  it("a result URL that 404s → provider_error naming the download", async () => {
+    const error = await failure(request({ prompt: "lost [fake:404]" }));
+    expect(error.category).toBe("provider_error");
+    expect(error.message).toMatch(/could not be downloaded.*404/);
+  });
+
+  it("COMPLETED without output → provider_error", async () => {
+    const error = await failure(request({ kind: "video", prompt: "nothing [fake:empty]" }));
+    expect(error.category).toBe("provider_error");
+    expect(error.message).toMatch(/no output URL/);
+  });
+
+  it("COMPLETED with an error → provider_error quoting it", async () => {
+    const error = await failure(request({ prompt: "crash [fake:failed]" }));
+    expect(error.category).toBe("provider_error");
+    expect(error.message).toMatch(/failed \(runner_error\): .*CUDA out of memory/);
+  });
+});
