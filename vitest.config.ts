@@ -3,7 +3,7 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
-import { fakeCdn } from "./test/fixtures/fake-cdn.ts";
+import { FAKE_PROVIDER_BINDINGS, fakeCdn } from "./test/fixtures/fake-cdn.ts";
 
 process.env.XDG_CACHE_HOME ??= path.resolve(".cache");
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
@@ -21,6 +21,7 @@ export default defineConfig({
               bindings: {
                 SIGNING_SECRET: "test-signing-secret-0123456789abcdef",
                 TEST_MIGRATIONS: await readD1Migrations(path.resolve("migrations")),
+                ...FAKE_PROVIDER_BINDINGS,
               },
               outboundService: fakeCdn,
             },

@@ -93,6 +93,12 @@ export function createFakeProviders(options: { slowMs?: number } = {}): FakeProv
   const handle = async (req: Request): Promise<Response> => {
     const url = new URL(req.url);
     const [, first, ...rest] = url.pathname.split("/");
+    // Control for tests that cannot hold this object (the Workers runtime reaches it over fetch).
+    if (first === "__calls") return Response.json(calls);
+    if (first === "__reset") {
+      reset();
+      return new Response(null, { status: 204 });
+    }
     if (first === "files") {
       const file = files.get(rest.join("/"));
       if (!file) return new Response("no such file", { status: 404 });
@@ -122,16 +128,18 @@ export function createFakeProviders(options: { slowMs?: number } = {}): FakeProv
     }
   };
 
+  function reset() {
+    calls.length = 0;
+    seen.clear();
+    jobs.clear();
+    files.clear();
+  }
+
   return {
     handle,
     calls,
     submits: (provider) => calls.filter((c) => c.submit && (!provider || c.provider === provider)),
-    reset: () => {
-      calls.length = 0;
-      seen.clear();
-      jobs.clear();
-      files.clear();
-    },
+    reset,
   };
 }
 

@@ -16,6 +16,14 @@ export interface VargJob {
   completed_at: string | null;
   error?: string;
   error_category?: string;
+  stage?: "generating" | "rendering";
+  generation?: { done: number; total: number };
+}
+
+export interface SubmitFields {
+  output?: "video" | "frames";
+  mode?: "strict" | "preview";
+  providerKeys?: Record<string, string>;
 }
 
 export class VargClient {
@@ -33,7 +41,7 @@ export class VargClient {
     });
   }
 
-  async submit(body: { code: string; output?: "video" | "frames"; mode?: string }): Promise<{ job_id: string }> {
+  async submit(body: SubmitFields & { code: string }): Promise<{ job_id: string }> {
     const res = await this.request("POST", "/api/render", body);
     const json = (await res.json()) as { job_id: string; error?: string; message?: string };
     if (res.status !== 202) throw new Error(`${res.status} ${json.error}: ${json.message}`);
@@ -58,7 +66,7 @@ export class VargClient {
   }
 
   /** Submit and wait. */
-  async render(code: string, fields: { output?: "video" | "frames"; mode?: string } = {}, onPoll?: (job: VargJob) => void): Promise<VargJob> {
+  async render(code: string, fields: SubmitFields = {}, onPoll?: (job: VargJob) => void): Promise<VargJob> {
     const { job_id } = await this.submit({ code, ...fields });
     return this.waitForJob(job_id, onPoll);
   }
