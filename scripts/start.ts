@@ -10,6 +10,7 @@ import { zipDirectory } from "./lib/zip-dir.ts";
 import { ApiClient } from "./lib/api-client.ts";
 import { VargClient } from "./lib/varg-client.ts";
 import { serveDirectory } from "./lib/static-server.ts";
+import { fakeProviderVars, serveFakeProviders } from "./fake-providers/hub.ts";
 
 const started = performance.now();
 const port = Number(process.env.PORT ?? 8787);
@@ -18,10 +19,22 @@ const encoderPort = Number(process.env.ENCODER_PORT ?? port + 1);
 const mediaPort = Number(process.env.EXAMPLE_MEDIA_PORT ?? port + 2);
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
 
+// FAKE_PROVIDERS=1: AI generation offline, against the local stand-ins of fal, ElevenLabs, … (the
+// ones the tests use), with placeholder deployment keys so prompts need no providerKeys.
+const fakeProviders = process.env.FAKE_PROVIDERS === "1" ? await serveFakeProviders(Number(process.env.FAKE_PROVIDERS_PORT ?? port + 3)) : null;
+const providerVars: Record<string, string> = fakeProviders
+  ? {
+      ...fakeProviderVars(fakeProviders.url),
+      PROVIDER_POLL_MS: "200",
+      ...Object.fromEntries(["FAL_KEY", "ELEVENLABS_API_KEY", "OPENAI_API_KEY", "REPLICATE_API_TOKEN", "GOOGLE_API_KEY", "HIGGSFIELD_API_KEY"].map((k) => [k, "local-fake-key"])),
+    }
+  : {};
+
 const stack = await startLocalStack({
   port,
   encoderPort,
   persistTo: localStateDir,
+  vars: providerVars,
   // Quiet by default: errors, warnings and per-chunk capture timings only (VERBOSE=1 for all).
   log: process.env.VERBOSE
     ? undefined
@@ -37,8 +50,11 @@ console.log(`  e.g. curl -H "x-api-key: ${stack.apiKey}" ${stack.apiUrl}/v3/user
 
 const mediaServer = await serveDirectory(path.join(projectRoot, "examples/varg"), mediaPort);
 
+if (fakeProviders) console.log(`AI providers: local fakes at ${fakeProviders.url} (FAKE_PROVIDERS=1)\n`);
+
 const shutdown = async () => {
   await mediaServer.close();
+  await fakeProviders?.close();
   await stack.stop();
   process.exit(0);
 };
@@ -79,31 +95,39 @@ if (process.env.SKIP_EXAMPLE !== "1") {
     console.error(`example render did not complete: ${(err as Error).message}`);
   }
   try {
-    await renderVargExample();
+    await renderVargExample("scene.tsx", "varg.mp4");
   } catch (err) {
     console.error(`varg example render did not complete: ${(err as Error).message}`);
   }
+  if (fakeProviders) {
+    try {
+      await renderVargExample("generated.tsx", "varg-generated.mp4");
+    } catch (err) {
+      console.error(`varg generation example did not complete: ${(err as Error).message}`);
+    }
+  }
 }
 
-/** POST /api/render with examples/varg/scene.tsx, poll like the seed's curl loop, save the mp4. */
-async function renderVargExample(): Promise<void> {
+/** POST /api/render with an examples/varg scene, poll like the seed's curl loop, save the mp4. */
+async function renderVargExample(scene: string, output: string): Promise<void> {
   const varg = new VargClient(stack);
   const started = performance.now();
-  const code = (await fs.readFile(path.join(projectRoot, "examples/varg/scene.tsx"), "utf8")).replaceAll(
+  const code = (await fs.readFile(path.join(projectRoot, "examples/varg", scene), "utf8")).replaceAll(
     "http://127.0.0.1:8789/",
     `http://127.0.0.1:${mediaPort}/`,
   );
   const { job_id } = await varg.submit({ code });
-  console.log(`rendering examples/varg/scene.tsx as job ${job_id}…`);
+  console.log(`rendering examples/varg/${scene} as job ${job_id}…`);
   let last = "";
   const job = await varg.waitForJob(job_id, (j) => {
-    const line = `  ${j.status} ${(j.progress * 100).toFixed(0)}%`;
+    const stage = j.stage === "generating" && j.generation ? ` generating ${j.generation.done}/${j.generation.total}` : "";
+    const line = `  ${j.status} ${(j.progress * 100).toFixed(0)}%${stage}`;
     if (line !== last) console.log(line);
     last = line;
   });
   if (job.status !== "completed" || !job.output_url) throw new Error(`${job.error_category}: ${job.error}`);
   const video = await fetch(job.output_url);
-  const out = path.join(projectRoot, "renders", "varg.mp4");
+  const out = path.join(projectRoot, "renders", output);
   await fs.mkdir(path.dirname(out), { recursive: true });
   await fs.writeFile(out, new Uint8Array(await video.arrayBuffer()));
   console.log(`done in ${seconds(performance.now() - started)} s: ${path.relative(process.cwd(), out)}`);
