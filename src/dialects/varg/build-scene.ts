@@ -68,6 +68,7 @@ export const buildScene: SourceBuilder = async (env: Env, spec: RenderSpec, job)
   const code = await source.text();
 
   const options = await sceneOptions(env, spec.assetId);
+  const started = performance.now();
 
   const media = new SceneMedia(env, spec.assetId);
   const generation = new SceneGeneration({
@@ -90,6 +91,10 @@ export const buildScene: SourceBuilder = async (env: Env, spec: RenderSpec, job)
   // code ran, assumed 16:9 unless they named an aspectRatio).
   generation.setFrame(renderSettings(tree));
   await generation.generateTree(tree);
+  if (generation.files.length) {
+    // One line per build, for npm run bench:generation (no keys, no prompts).
+    console.log(`[varg-generation] ${generation.files.length} assets (${generation.files.filter((f) => f.metadata.cached).length} cached) in ${Math.round(performance.now() - started)} ms`);
+  }
   await job.recordGenerated(generation.files);
   for (const warning of generation.warnings) await job.addWarning(warning);
 
