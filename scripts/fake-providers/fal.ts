@@ -100,22 +100,24 @@ function urlsOf(job: FalJob, id: string, ctx: FakeContext) {
 
 let nextId = 1;
 
-async function submit(req: Request, path: string, key: string | null, ctx: FakeContext): Promise<Response> {
+const keyOf = (authorization: string | null) => (authorization?.startsWith("Key ") ? authorization.slice(4) : null);
+
+async function submit(req: Request, path: string, authorization: string | null, ctx: FakeContext): Promise<Response> {
   const endpoint = path.split("?")[0]!.replace(/^\/+/, "");
   let input: Record<string, unknown> = {};
   try {
     const body: unknown = await req.json();
     if (body && typeof body === "object" && !Array.isArray(body)) input = body as Record<string, unknown>;
   } catch {
-    ctx.record({ method: req.method, path, key, submit: true });
+    ctx.record({ method: req.method, path, key: authorization, submit: true });
     return json({ detail: [{ loc: ["body"], msg: "Expecting value: invalid JSON", type: "value_error.jsondecode" }] }, 422);
   }
   const text = [input.prompt, input.text, input.additional_prompt].find((t) => typeof t === "string" && t) as string | undefined;
   const prompt = text ?? "";
-  ctx.record({ method: req.method, path, key, prompt, submit: true });
-  if (!key) return json({ detail: "Missing authorization header" }, 401);
+  ctx.record({ method: req.method, path, key: authorization, prompt, submit: true });
+  if (!keyOf(authorization)) return json({ detail: "Missing authorization header" }, 401);
   const behaviour: string | null = ctx.behaviour(prompt);
-  if (key === "bad-key" || behaviour === "401") return json({ detail: "No user found for Key ID and Secret" }, 401);
+  if (keyOf(authorization) === "bad-key" || behaviour === "401") return json({ detail: "No user found for Key ID and Secret" }, 401);
   if (behaviour === "429") return json({ detail: "Too many concurrent requests; please retry later" }, 429, { "Retry-After": "2" });
   if (behaviour === "402") return json({ detail: "User is locked. Reason: Exhausted balance. Top up your balance at fal.ai/dashboard/billing." }, 403);
   if (behaviour === "500") return json({ detail: "Internal Server Error" }, 500);
@@ -131,14 +133,14 @@ async function submit(req: Request, path: string, key: string | null, ctx: FakeC
 }
 
 export const falFake: FakeHandler = async (req, path, ctx) => {
-  const auth = req.headers.get("authorization");
-  const key = auth?.startsWith("Key ") ? auth.slice(4) : auth;
+  // Recorded as sent ("Key <key>"); the key itself is what follows the scheme.
+  const authorization = req.headers.get("authorization");
   const route = /^\/([^/]+\/[^/]+)\/requests\/([^/?]+)(\/status|\/cancel)?(?:\?.*)?$/.exec(path);
-  if (req.method === "POST" && !route) return submit(req, path, key, ctx);
-  ctx.record({ method: req.method, path, key });
+  if (req.method === "POST" && !route) return submit(req, path, authorization, ctx);
+  ctx.record({ method: req.method, path, key: authorization });
   if (!route) return json({ detail: "Not Found" }, 404);
-  if (!key) return json({ detail: "Missing authorization header" }, 401);
-  if (key === "bad-key") return json({ detail: "No user found for Key ID and Secret" }, 401);
+  if (!keyOf(authorization)) return json({ detail: "Missing authorization header" }, 401);
+  if (keyOf(authorization) === "bad-key") return json({ detail: "No user found for Key ID and Secret" }, 401);
   const [, app, id, action] = route as unknown as [string, string, string, string | undefined];
   const job = ctx.jobs.get(id) as FalJob | undefined;
   if (!job || job.app !== app) return json({ detail: `Request ${id} not found` }, 404);

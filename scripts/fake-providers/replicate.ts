@@ -74,22 +74,24 @@ async function makeOutput(job: Job, ctx: FakeContext): Promise<unknown> {
 
 let nextId = 1;
 
-async function create(req: Request, path: string, key: string | null, ctx: FakeContext, model: string | null): Promise<Response> {
+const tokenOf = (authorization: string | null) => /^(?:Bearer|Token) (.+)$/.exec(authorization ?? "")?.[1] ?? null;
+
+async function create(req: Request, path: string, authorization: string | null, ctx: FakeContext, model: string | null): Promise<Response> {
   let body: Record<string, unknown> = {};
   try {
     const parsed: unknown = await req.json();
     if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
   } catch {
-    ctx.record({ method: req.method, path, key, submit: true });
+    ctx.record({ method: req.method, path, key: authorization, submit: true });
     return problem(400, "Invalid JSON", "The request body is not valid JSON");
   }
   const input = body.input && typeof body.input === "object" && !Array.isArray(body.input) ? (body.input as Record<string, unknown>) : null;
   const text = [input?.prompt, input?.text].find((t) => typeof t === "string" && t) as string | undefined;
   const prompt = text ?? "";
-  ctx.record({ method: req.method, path, key, prompt, submit: true });
-  if (!key) return problem(401, "Unauthenticated", "You did not pass an authentication token");
+  ctx.record({ method: req.method, path, key: authorization, prompt, submit: true });
+  if (!tokenOf(authorization)) return problem(401, "Unauthenticated", "You did not pass an authentication token");
   const behaviour: string | null = ctx.behaviour(prompt);
-  if (key === "bad-key" || behaviour === "401") return problem(401, "Unauthenticated", "You did not pass a valid authentication token");
+  if (tokenOf(authorization) === "bad-key" || behaviour === "401") return problem(401, "Unauthenticated", "You did not pass a valid authentication token");
   if (behaviour === "429") return problem(429, "Request was throttled", "Request was throttled. Your rate limit resets in ~2s.", { "Retry-After": "2" });
   if (behaviour === "402") {
     return problem(402, "Insufficient credit", "You have insufficient credit to run this model. Go to https://replicate.com/account/billing#billing to purchase credit.");
@@ -147,17 +149,17 @@ async function advance(job: Job, ctx: FakeContext): Promise<void> {
 }
 
 export const replicateFake: FakeHandler = async (req, path, ctx) => {
-  const auth = req.headers.get("authorization");
-  const key = auth ? auth.replace(/^(Bearer|Token) /, "") : null;
+  // Recorded as sent ("Bearer <token>"); the token itself is what follows the scheme.
+  const authorization = req.headers.get("authorization");
   const pathname = path.split("?")[0]!;
   const official = /^\/models\/([^/]+)\/([^/]+)\/predictions$/.exec(pathname);
-  if (req.method === "POST" && official) return create(req, path, key, ctx, `${official[1]}/${official[2]}`);
-  if (req.method === "POST" && pathname === "/predictions") return create(req, path, key, ctx, null);
-  ctx.record({ method: req.method, path, key });
+  if (req.method === "POST" && official) return create(req, path, authorization, ctx, `${official[1]}/${official[2]}`);
+  if (req.method === "POST" && pathname === "/predictions") return create(req, path, authorization, ctx, null);
+  ctx.record({ method: req.method, path, key: authorization });
   const route = /^\/predictions\/([^/]+)(\/cancel)?$/.exec(pathname);
   if (!route) return problem(404, "Not found", "The requested resource could not be found");
-  if (!key) return problem(401, "Unauthenticated", "You did not pass an authentication token");
-  if (key === "bad-key") return problem(401, "Unauthenticated", "You did not pass a valid authentication token");
+  if (!tokenOf(authorization)) return problem(401, "Unauthenticated", "You did not pass an authentication token");
+  if (tokenOf(authorization) === "bad-key") return problem(401, "Unauthenticated", "You did not pass a valid authentication token");
   const job = ctx.jobs.get(route[1]!) as Job | undefined;
   if (!job) return problem(404, "Not found", "The requested prediction could not be found");
   if (route[2]) {

@@ -93,11 +93,11 @@ describe("fal images", () => {
     expect(media.endpoint).toBe("fal-ai/nano-banana-pro");
     expect(media.mediaType).toBe("image/png");
     expect(png(media.bytes)).toEqual({ width: 320, height: 320, rgb: [255, 0, 0] });
-    expect(submits()).toEqual([expect.objectContaining({ method: "POST", path: "/fal-ai/nano-banana-pro", key: KEY, prompt: "a red square #ff0000" })]);
+    expect(submits()).toEqual([expect.objectContaining({ method: "POST", path: "/fal-ai/nano-banana-pro", key: `Key ${KEY}`, prompt: "a red square #ff0000" })]);
     // Polled under the app (fal-ai/nano-banana-pro) until COMPLETED, then read the result.
     const polls = server.fakes.calls.filter((c) => c.path.endsWith("/status"));
     expect(polls.length).toBe(3);
-    expect(server.fakes.calls.every((c) => c.key === KEY)).toBe(true);
+    expect(server.fakes.calls.every((c) => c.key === `Key ${KEY}`)).toBe(true);
     expect(server.fakes.calls.at(-1)!.path).toMatch(/^\/fal-ai\/nano-banana-pro\/requests\/[^/]+$/);
   });
 

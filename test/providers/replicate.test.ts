@@ -101,12 +101,12 @@ describe("replicate images", () => {
     expect(media.mediaType).toBe("image/png");
     expect(png(media.bytes)).toEqual({ width: 180, height: 320, rgb: [255, 0, 0] });
     expect(submits()).toEqual([
-      expect.objectContaining({ method: "POST", path: "/models/black-forest-labs/flux-schnell/predictions", key: KEY, prompt: "a red square #ff0000" }),
+      expect.objectContaining({ method: "POST", path: "/models/black-forest-labs/flux-schnell/predictions", key: `Bearer ${KEY}`, prompt: "a red square #ff0000" }),
     ]);
     // starting → processing → succeeded: three polls of urls.get, all with the key.
     const polls = server.fakes.calls.filter((c) => c.method === "GET");
     expect(polls).toHaveLength(3);
-    expect(polls.every((c) => c.key === KEY && /^\/predictions\/\w+$/.test(c.path))).toBe(true);
+    expect(polls.every((c) => c.key === `Bearer ${KEY}` && /^\/predictions\/\w+$/.test(c.path))).toBe(true);
     expect(await lastInput()).toEqual({ prompt: "a red square #ff0000", aspect_ratio: "9:16" });
   });
 
