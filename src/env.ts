@@ -52,6 +52,7 @@ export interface Env {
   FAL_API_KEY?: string;
   REPLICATE_API_TOKEN?: string;
   HIGGSFIELD_API_KEY?: string;
+  HIGGSFIELD_SECRET?: string;
   ELEVENLABS_API_KEY?: string;
   OPENAI_API_KEY?: string;
   GOOGLE_API_KEY?: string;

@@ -13,6 +13,8 @@ export function keyFor(provider: string, requestKeys: ProviderKeys, env: Env): s
   const own = requestKeys[provider];
   if (own) return own;
   const vars = env as unknown as Record<string, string | undefined>;
+  // Higgsfield authenticates with a key and a secret; the SDK keeps them in two variables.
+  if (provider === "higgsfield" && vars.HIGGSFIELD_API_KEY && vars.HIGGSFIELD_SECRET) return `${vars.HIGGSFIELD_API_KEY}:${vars.HIGGSFIELD_SECRET}`;
   for (const name of KEY_SECRETS[provider as ProviderName] ?? []) {
     const value = vars[name];
     if (value) return value;

@@ -33,7 +33,14 @@ beforeAll(async () => {
   const served = await serveFakeProviders(0, { slowMs: 60_000 });
   fakes = served.fakes;
   closeFakes = served.close;
-  stack = await bootStack({ ...fakeProviderVars(served.url), PROVIDER_POLL_MS: "50", GENERATION_TIMEOUT_MS: "6000" });
+  // Many jobs in a few minutes: the per-user limits (10/min, 5 at once) are tested elsewhere.
+  stack = await bootStack({
+    ...fakeProviderVars(served.url),
+    PROVIDER_POLL_MS: "50",
+    GENERATION_TIMEOUT_MS: "6000",
+    VARG_RATE_LIMIT_PER_MINUTE: "1000",
+    VARG_MAX_CONCURRENT_RENDERS: "20",
+  });
   varg = new VargClient(stack);
 });
 
