@@ -88,6 +88,7 @@ export function veoSeconds(model: string, duration: number): number {
   return allowed.find((s) => s >= duration) ?? allowed.at(-1)!;
 }
 
+/** Extra factory arguments: generationConfig fields for Gemini, parameters for Imagen and Veo. */
 function extraFields(options: JsonValue | undefined): Record<string, JsonValue> {
   return options && typeof options === "object" && !Array.isArray(options) ? options : {};
 }
