@@ -37,17 +37,21 @@ function rejectedKey(key: string): Response {
   return apiError(401, `Incorrect API key provided: ${shown}. You can find your API key at https://platform.openai.com/account/api-keys.`, "invalid_request_error", "invalid_api_key");
 }
 
-/** The bearer token, or the 401 OpenAI answers without a usable one. */
-function authenticate(req: Request): { key: string | null; refusal: Response | null } {
-  const m = /^Bearer\s+(\S+)$/i.exec(req.headers.get("authorization") ?? "");
-  const key = m ? m[1]! : null;
-  if (!key) {
+/**
+ * The Authorization value as sent (what the call log records), its bearer token, and the 401
+ * OpenAI answers without a usable one.
+ */
+function authenticate(req: Request): { sent: string | null; token: string; refusal: Response | null } {
+  const sent = req.headers.get("authorization");
+  const token = /^Bearer\s+(\S+)$/i.exec(sent ?? "")?.[1] ?? "";
+  if (!token) {
     return {
-      key,
+      sent,
+      token,
       refusal: apiError(401, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).", "invalid_request_error", null),
     };
   }
-  return { key, refusal: key === "bad-key" ? rejectedKey(key) : null };
+  return { sent, token, refusal: token === "bad-key" ? rejectedKey(token) : null };
 }
 
 function sleep(ms: number): Promise<void> {
@@ -131,7 +135,7 @@ function imageModelProblem(model: unknown): Response | null {
 const sizesOf = (model: string) => IMAGE_SIZES[model] ?? IMAGE_SIZES.gpt!;
 
 async function generations(req: Request, path: string, ctx: FakeContext): Promise<Response> {
-  const { key, refusal } = authenticate(req);
+  const { sent: key, token, refusal } = authenticate(req);
   const body = await jsonBody(req);
   const prompt = typeof body?.prompt === "string" ? body.prompt : undefined;
   ctx.record({ method: "POST", path, key, prompt, submit: true });
@@ -148,7 +152,7 @@ async function generations(req: Request, path: string, ctx: FakeContext): Promis
   const size = body.size ?? (name.startsWith("dall-e") ? "1024x1024" : "auto");
   if (typeof size !== "string" || !sizesOf(name).includes(size)) return invalid("size", size, sizesOf(name));
   if (body.n !== undefined && body.n !== 1) return invalid("n", body.n, ["1"]);
-  const trouble = await misbehave(prompt, key!, ctx, { waitWhenSlow: true });
+  const trouble = await misbehave(prompt, token, ctx, { waitWhenSlow: true });
   if (trouble instanceof Response) return trouble;
   if (trouble === "500") return serverError();
   return imagesAnswer(ctx, name, prompt, size, typeof body.response_format === "string" ? body.response_format : undefined, trouble);
@@ -168,7 +172,7 @@ const text = (form: FormData, name: string) => {
 };
 
 async function edits(req: Request, path: string, ctx: FakeContext): Promise<Response> {
-  const { key, refusal } = authenticate(req);
+  const { sent: key, token, refusal } = authenticate(req);
   const form = await formBody(req);
   const prompt = form ? text(form, "prompt") : undefined;
   ctx.record({ method: "POST", path, key, prompt, submit: true });
@@ -188,7 +192,7 @@ async function edits(req: Request, path: string, ctx: FakeContext): Promise<Resp
   }
   const size = text(form, "size") ?? (model.startsWith("dall-e") ? "1024x1024" : "auto");
   if (!sizesOf(model).includes(size)) return invalid("size", size, sizesOf(model));
-  const trouble = await misbehave(prompt, key!, ctx, { waitWhenSlow: true });
+  const trouble = await misbehave(prompt, token, ctx, { waitWhenSlow: true });
   if (trouble instanceof Response) return trouble;
   if (trouble === "500") return serverError();
   return imagesAnswer(ctx, model, prompt, size, text(form, "response_format"), trouble);
@@ -197,7 +201,7 @@ async function edits(req: Request, path: string, ctx: FakeContext): Promise<Resp
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
 async function speech(req: Request, path: string, ctx: FakeContext): Promise<Response> {
-  const { key, refusal } = authenticate(req);
+  const { sent: key, token, refusal } = authenticate(req);
   const body = await jsonBody(req);
   const input = typeof body?.input === "string" ? body.input : undefined;
   ctx.record({ method: "POST", path, key, prompt: input, submit: true });
@@ -210,7 +214,7 @@ async function speech(req: Request, path: string, ctx: FakeContext): Promise<Res
   if (typeof body.voice !== "string" || !VOICES.includes(body.voice)) return invalid("voice", body.voice, VOICES);
   const format = body.response_format ?? "mp3";
   if (format !== "mp3" && format !== "wav") return invalid("response_format", format, ["mp3", "wav"]);
-  const trouble = await misbehave(input, key!, ctx, { waitWhenSlow: true });
+  const trouble = await misbehave(input, token, ctx, { waitWhenSlow: true });
   if (trouble instanceof Response) return trouble;
   if (trouble === "500" || trouble === "404") return serverError(); // speech answers bytes, never a URL
   const type = format === "mp3" ? "audio/mpeg" : "audio/wav";
@@ -222,7 +226,7 @@ async function speech(req: Request, path: string, ctx: FakeContext): Promise<Res
 }
 
 async function transcriptions(req: Request, path: string, ctx: FakeContext): Promise<Response> {
-  const { key, refusal } = authenticate(req);
+  const { sent: key, refusal } = authenticate(req);
   const form = await formBody(req);
   ctx.record({ method: "POST", path, key });
   if (refusal) return refusal;
@@ -290,7 +294,7 @@ function statusOf(job: SoraJob): { status: string; progress: number } {
 }
 
 async function createVideo(req: Request, path: string, ctx: FakeContext): Promise<Response> {
-  const { key, refusal } = authenticate(req);
+  const { sent: key, token, refusal } = authenticate(req);
   // The API takes multipart (needed for input_reference) or JSON.
   const isJson = (req.headers.get("content-type") ?? "").includes("json");
   const fields: Record<string, unknown> = isJson ? ((await jsonBody(req)) ?? {}) : Object.fromEntries((await formBody(req))?.entries() ?? []);
@@ -308,7 +312,7 @@ async function createVideo(req: Request, path: string, ctx: FakeContext): Promis
   if (reference !== undefined && (typeof reference === "string" || !isImage(new Uint8Array(await (reference as Blob).arrayBuffer())))) {
     return apiError(400, "input_reference must be an image file (JPEG, PNG or WEBP).", "invalid_request_error", "invalid_value", "input_reference");
   }
-  const trouble = await misbehave(prompt, key!, ctx, { waitWhenSlow: false });
+  const trouble = await misbehave(prompt, token, ctx, { waitWhenSlow: false });
   if (trouble instanceof Response) return trouble;
   const job: SoraJob = { id: `video_${randomBytes(12).toString("hex")}`, model, prompt, seconds, size, trouble, polls: 0, createdAt: Math.floor(Date.now() / 1000) };
   ctx.jobs.set(job.id, job);
@@ -316,7 +320,7 @@ async function createVideo(req: Request, path: string, ctx: FakeContext): Promis
 }
 
 async function videoRoute(req: Request, path: string, ctx: FakeContext, id: string, content: boolean): Promise<Response> {
-  const { key, refusal } = authenticate(req);
+  const { sent: key, refusal } = authenticate(req);
   ctx.record({ method: req.method, path, key });
   if (refusal) return refusal;
   const job = ctx.jobs.get(id) as SoraJob | undefined;
@@ -345,6 +349,6 @@ export const openaiFake: FakeHandler = async (req, path, ctx) => {
   if (route === "POST /videos") return createVideo(req, path, ctx);
   const video = /^\/videos\/([^/]+)(\/content)?$/.exec(pathname);
   if (req.method === "GET" && video) return videoRoute(req, path, ctx, decodeURIComponent(video[1]!), Boolean(video[2]));
-  ctx.record({ method: req.method, path, key: authenticate(req).key });
+  ctx.record({ method: req.method, path, key: authenticate(req).sent });
   return apiError(404, `Invalid URL (${req.method} /v1${pathname})`, "invalid_request_error", null);
 };

@@ -76,7 +76,7 @@ describe("images", () => {
     // 1536x1024 scaled by the fake to a long side of 320.
     expect(readPng(result.bytes)).toEqual({ width: 320, height: 214, rgb: [0xff, 0x88, 0x00] });
     expect(server.fakes.submits("openai")).toEqual([
-      { provider: "openai", method: "POST", path: "/images/generations", key: "sk-test-1", prompt: "#ff8800 a sunset", submit: true },
+      { provider: "openai", method: "POST", path: "/images/generations", key: "Bearer sk-test-1", prompt: "#ff8800 a sunset", submit: true },
     ]);
   });
 
@@ -121,10 +121,10 @@ describe("speech", () => {
       expect(w.start).toBeCloseTo(expected[i]!.start, 2);
       expect(w.end).toBeCloseTo(expected[i]!.end, 2);
     });
-    // Speech, then its transcription, both with the key.
+    // Speech, then its transcription, both with the key (the log keeps the Authorization value as sent).
     expect(server.fakes.calls.map((c) => [c.path, c.key])).toEqual([
-      ["/audio/speech", "sk-speech"],
-      ["/audio/transcriptions", "sk-speech"],
+      ["/audio/speech", "Bearer sk-speech"],
+      ["/audio/transcriptions", "Bearer sk-speech"],
     ]);
   });
 
@@ -152,8 +152,8 @@ describe("video (Sora)", () => {
     const [r, g, b] = await pixelAt(file, 1, 160, 90);
     expect(Math.abs(r! - 255) + Math.abs(g! - 0) + Math.abs(b! - 255)).toBeLessThan(20);
     const calls = server.fakes.calls.map((c) => `${c.method} ${c.path.replace(/video_\w+/, "ID")} ${c.key}`);
-    expect(calls[0]).toBe("POST /videos sk-video");
-    expect(calls.at(-1)).toBe("GET /videos/ID/content sk-video");
+    expect(calls[0]).toBe("POST /videos Bearer sk-video");
+    expect(calls.at(-1)).toBe("GET /videos/ID/content Bearer sk-video");
     expect(server.fakes.submits("openai")).toHaveLength(1);
   });
 
