@@ -28,6 +28,8 @@ function canonical(value: unknown): string {
 /** The cache key of a request: what it asks for, with input files by their content hash. */
 export async function requestHash(request: GenerationRequest, endpoint: string): Promise<string> {
   const images = await Promise.all(request.images.map((f) => sha256Hex(f.bytes)));
+  const audio = request.audio ? await sha256Hex(request.audio.bytes) : undefined;
+  const video = request.video ? await sha256Hex(request.video.bytes) : undefined;
   const identity: Record<string, JsonValue | undefined> = {
     v: 1,
     provider: request.provider,
@@ -35,6 +37,8 @@ export async function requestHash(request: GenerationRequest, endpoint: string):
     kind: request.kind,
     prompt: request.prompt,
     images,
+    audio,
+    video,
     aspectRatio: request.aspectRatio,
     duration: request.duration,
     voice: request.voice,

@@ -27,6 +27,10 @@ export interface GenerationRequest {
   prompt: string;
   /** Images the generation starts from (image-to-video, image editing), in order. */
   images: InputFile[];
+  /** Sound a video is made to (lipsync: a talking head speaks it), when given. */
+  audio?: InputFile;
+  /** A video a generation starts from (lipsync onto an existing video, video-to-video). */
+  video?: InputFile;
   /** "16:9", "9:16", "1:1", … when the element asked for one. */
   aspectRatio?: string;
   /** Seconds wanted (video, music), when known. */
