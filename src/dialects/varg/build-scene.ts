@@ -46,7 +46,7 @@ const MEDIA_KIND: Record<string, MediaInfo["kind"]> = { image: "image", video: "
 async function resolveElement(el: VargElementJson, media: SceneMedia, generation: SceneGeneration): Promise<ResolvedMedia> {
   const kind = MEDIA_KIND[el.type];
   const src = el.props.src;
-  if (kind && needsGeneration(el)) return generation.resolveAwaited(el);
+  if (needsGeneration(el)) return generation.resolveAwaited(el);
   if (!kind || typeof src !== "string") {
     throw new RenderFailure(`awaiting ${tagOf(el)} gives nothing: it has neither a src nor a prompt`, "invalid_source");
   }

@@ -6,7 +6,7 @@ import { isElement, type PropValue, type VargElementJson } from "../tree.ts";
 import { mediaUrlOf, tagOf } from "./props.ts";
 import type { MediaRef } from "./types.ts";
 
-const KIND: Record<string, MediaRef["kind"]> = { image: "image", video: "video", music: "audio", speech: "audio" };
+const KIND: Record<string, MediaRef["kind"]> = { image: "image", video: "video", music: "audio", speech: "audio", "talking-head": "video" };
 /** Props that hold what generation consumes, never what is shown. */
 const GENERATION_PROPS = new Set(["prompt", "model", "providerOptions"]);
 

@@ -121,6 +121,7 @@ function explicitDuration(clip: VargElementJson, where: string): number | undefi
 function firstVideoLength(children: VargElementJson[], ctx: ComposeContext, at: Placement): number | undefined {
   for (const el of children) {
     if (el.type === "video") return videoTrim(el, ctx.media(mediaUrl(el, at)), at).length;
+    if (el.type === "talking-head") return ctx.media(mediaUrl(el, at)).duration;
     if (el.type === "overlay") {
       const video = childElements(el).find((c) => c.type === "video");
       if (video) return ctx.media(mediaUrl(video, at)).duration;

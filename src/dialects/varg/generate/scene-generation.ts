@@ -15,19 +15,19 @@ import { fetchLimited, FetchProblem } from "../../../lib/safe-fetch.ts";
 import { r2Keys } from "../../../assets/layout.ts";
 import type { OutputFile } from "../../../jobs/render-state.ts";
 import { GenerationRefused, type Generator } from "../../../generation/generator.ts";
-import { ProviderError, type InputFile, type WordTiming } from "../../../generation/types.ts";
+import { ProviderError, type GenerationRequest, type InputFile, type WordTiming } from "../../../generation/types.ts";
 import { isElement, type ResolvedMedia, type VargElementJson } from "../tree.ts";
 import { tagOf } from "../compose/props.ts";
 import type { MediaInfo } from "../compose/types.ts";
 import type { SceneMedia } from "../media-store.ts";
 import { findGenerations } from "./find.ts";
-import { requestFor, type ImageInput } from "./requests.ts";
+import { IDLE_ANIMATION_PROMPT, LIPSYNC_NEEDS_VIDEO, requestFor, type MediaInput } from "./requests.ts";
 import { estimateWords, segmentsOf, type SpeechSegment } from "./speech-timing.ts";
 import { placeholderSvg } from "./placeholder-image.ts";
 
 export type GenerationMode = "strict" | "preview";
 
-const MEDIA_KIND: Record<string, MediaInfo["kind"]> = { image: "image", video: "video", speech: "audio", music: "audio" };
+const MEDIA_KIND: Record<string, MediaInfo["kind"]> = { image: "image", video: "video", speech: "audio", music: "audio", "talking-head": "video" };
 /** Placeholder lengths when nothing says how long (seconds). */
 const PLACEHOLDER_VIDEO_SECONDS = 5;
 const PLACEHOLDER_MUSIC_SECONDS = 3600;
@@ -106,16 +106,28 @@ export class SceneGeneration {
 
   private async produce(el: VargElementJson, where: string, clipSeconds?: number): Promise<Outcome> {
     const { env, media, generator, mode } = this.options;
-    const { request, imageInputs, modelLabel, lines } = requestFor(el, { ...this.options.frame, clipSeconds });
+    const { request, imageInputs, audioInput, videoInput, animateWith, modelLabel, lines } = requestFor(el, { ...this.options.frame, clipSeconds });
     const kind = MEDIA_KIND[el.type]!;
     const failure = (message: string, category: RenderFailure["category"]) =>
       new RenderFailure(`${request.kind[0]!.toUpperCase()}${request.kind.slice(1)} generation failed for ${where} (${modelLabel}): ${message}`, category);
 
     try {
-      if (request.kind !== "speech" && !request.prompt.trim()) throw new GenerationRefused("its prompt has no text");
-      const images = await Promise.all(imageInputs.map((input, i) => this.inputFile(input, `image ${i + 1} of the prompt of ${where}`)));
-      if (images.some((i) => i === null)) throw new GenerationRefused("an image its prompt starts from could not be generated");
-      const result = await generator.generate({ ...request, images: images as InputFile[] });
+      const talking = el.type === "talking-head";
+      if (request.kind !== "speech" && !talking && !audioInput && !videoInput && !request.prompt.trim()) throw new GenerationRefused("its prompt has no text");
+      if (talking && (imageInputs.length === 0 || !audioInput)) throw new GenerationRefused("a TalkingHead needs an image (an <Image>) and audio (a <Speech>)");
+      const [images, audio, video] = await Promise.all([
+        Promise.all(imageInputs.map((input, i) => this.inputFile(input, `${talking ? "the image" : `image ${i + 1} of the prompt`} of ${where}`))),
+        audioInput ? this.inputFile(audioInput, `the audio of ${where}`) : undefined,
+        videoInput ? this.inputFile(videoInput, `the video of ${where}`) : undefined,
+      ]);
+      if (images.some((i) => i === null) || audio === null || video === null) throw new GenerationRefused("an input it starts from could not be generated");
+      let full: GenerationRequest = { ...request, images: images as InputFile[], audio, video };
+      if (animateWith && request.provider === "fal" && LIPSYNC_NEEDS_VIDEO.has(request.model)) {
+        // This lipsync model works on a video: animate the image first (as the SDK does).
+        const animated = await generator.generate({ ...animateWith, kind: "video", prompt: IDLE_ANIMATION_PROMPT, images: full.images, aspectRatio: request.aspectRatio });
+        full = { ...full, images: [], video: { bytes: animated.bytes, mediaType: animated.mediaType } };
+      }
+      const result = await generator.generate(full);
       const url = `generated:${result.hash.slice(0, 32)}`;
       const info = await media.add({ url, kind, where }, result.bytes, (what) => failure(`the provider's result ${what}`, "provider_error"));
       const duration = info.duration ?? 0;
@@ -148,8 +160,8 @@ export class SceneGeneration {
     }
   }
 
-  /** The bytes of an image a generation starts from: generated first, or fetched. */
-  private async inputFile(input: ImageInput, where: string): Promise<InputFile | null> {
+  /** The bytes of a file a generation starts from: generated first, or fetched. */
+  private async inputFile(input: MediaInput, where: string): Promise<InputFile | null> {
     if (isElement(input)) {
       if (typeof input.props.src !== "string") return (await this.outcome(input, where)).input;
       input = input.props.src;
@@ -157,7 +169,7 @@ export class SceneGeneration {
     const config = configFrom(this.options.env);
     try {
       const file = await fetchLimited(input, { maxBytes: config.maxMediaBytes, timeoutMs: config.urlFetchTimeoutMs, allowLocal: config.allowLocalUrls });
-      return { bytes: file.bytes, mediaType: file.contentType.split(";")[0] || "image/png" };
+      return { bytes: file.bytes, mediaType: file.contentType.split(";")[0] || "application/octet-stream" };
     } catch (err) {
       if (err instanceof FetchProblem) throw new RenderFailure(`${where}: ${input.slice(0, 300)} ${err.message}`, "invalid_source");
       throw err;

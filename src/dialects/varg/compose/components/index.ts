@@ -13,7 +13,7 @@ import { packshotDuration, renderPackshot } from "./packshot.ts";
 import { renderSlider, sliderDuration } from "./slider.ts";
 import { renderSwipe, swipeDuration } from "./swipe.ts";
 import { subtitle, title } from "./text.ts";
-import { video } from "./video.ts";
+import { talkingHead, video } from "./video.ts";
 
 /** Renders any element through its renderer. */
 export const renderElement: ComponentRenderer = (el, ctx, at) => rendererFor(el, at)(el, ctx, at);
@@ -39,14 +39,14 @@ const RENDERERS: Record<string, ComponentRenderer> = {
   packshot: withChildren(renderPackshot, (el) => packshotDuration(el)),
   slider: withChildren(renderSlider, (el, ctx) => sliderDuration(el, ctx)),
   swipe: withChildren(renderSwipe, (el, ctx) => swipeDuration(el, ctx)),
+  "talking-head": talkingHead,
 };
 
 export function rendererFor(el: VargElementJson, at: Placement): ComponentRenderer {
   const renderer = RENDERERS[el.type];
   if (!renderer) {
     const where = at.where ? ` in ${at.where}` : "";
-    const what = el.type === "talking-head" ? "needs AI generation (lipsync), which this service does not do yet" : "is not a varg element this service renders";
-    throw new ComposeError(`${tagOf(el)}${where} ${what}`);
+    throw new ComposeError(`${tagOf(el)}${where} is not a varg element this service renders`);
   }
   return renderer;
 }

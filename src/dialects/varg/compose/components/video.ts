@@ -98,3 +98,8 @@ export const video: ComponentRenderer = (el, ctx, at) => {
   const crop = enumProp(el, "cropPosition", CROP_POSITIONS, where);
   return fullFrame({ tag: "video", path: info.path, attrs: videoAttrs(at.start, at.duration, trim.cutFrom, audio), placeholder: !!info.placeholder }, mode, crop);
 };
+
+/** <TalkingHead>: its generated lipsync video, full frame (cover) with its speech audible, as
+ *  the SDK lays it (a video layer, mixVolume 1; position and size are not applied there either). */
+export const talkingHead: ComponentRenderer = (el, ctx, at) =>
+  video({ ...el, type: "video", props: { resize: "cover", keepAudio: true, ...(el.props.volume !== undefined ? { volume: el.props.volume } : {}) } }, ctx, at);
