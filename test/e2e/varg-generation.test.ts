@@ -177,6 +177,33 @@ export default (
     expectColour(await pixelAt(file, 1.0, 10, 10), [255, 128, 0], 6);
   });
 
+  it("other providers through the same pipeline: OpenAI, Replicate and Google images, ElevenLabs music under them", async () => {
+    const keys = { ...KEYS, openai: "sk-e2e-openai-000111222", replicate: "r8_e2e_replicate_333444", google: "goog-e2e-555666777" };
+    const code = `import { Render, Clip, Image, Music } from "vargai/react";
+import { openai, replicate, google, elevenlabs } from "vargai/ai";
+export default (
+  <Render width={320} height={180} fps={10}>
+    <Music prompt="calm piano" model={elevenlabs.musicModel()} volume={0.5} />
+    <Clip duration={1}><Image prompt="#ff0000 by openai" model={openai.imageModel("gpt-image-1")} zoom={null} /></Clip>
+    <Clip duration={1}><Image prompt="#00ff00 by replicate" model={replicate.imageModel("black-forest-labs/flux-schnell")} zoom={null} /></Clip>
+    <Clip duration={1}><Image prompt="#0000ff by google" model={google.imageModel("gemini-2.5-flash-image")} zoom={null} /></Clip>
+  </Render>
+);`;
+    const job = await varg.render(code, { providerKeys: keys });
+    expect(job.error, job.error).toBeUndefined();
+    expect(job.files.map((f) => f.metadata.model).sort()).toEqual(["elevenlabs:music_v1", "google:gemini-2.5-flash-image", "openai:gpt-image-1", "replicate:black-forest-labs/flux-schnell"]);
+    const file = await download(job.output_url!, "providers.mp4");
+    expectColour(await pixelAt(file, 0.5, 160, 90), [255, 0, 0], 6);
+    expectColour(await pixelAt(file, 1.5, 160, 90), [0, 255, 0], 6);
+    expectColour(await pixelAt(file, 2.5, 160, 90), [0, 0, 255], 6);
+    // The music tone (¼ full scale, −15.1 dBFS RMS) at volume 0.5: −21.1 dB (within 1 dB after
+    // mp3 and AAC), cut at the video's end.
+    const audio = await decodeAudio(file);
+    expect(audio.duration).toBeCloseTo(3, 1);
+    const level = levelDb(audio, 0.2, 2.8);
+    expect(Math.abs(level - -21.1), `music at ${level} dB`).toBeLessThan(1);
+  });
+
   it("strict mode fails with the provider's category, naming the element, its clip and the model, without the key", async () => {
     const cases: Array<[string, string]> = [
       ["[fake:429]", "rate_limited"],

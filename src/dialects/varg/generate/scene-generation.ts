@@ -14,7 +14,7 @@ import { RenderFailure } from "../../../core/errors.ts";
 import { fetchLimited, FetchProblem } from "../../../lib/safe-fetch.ts";
 import { r2Keys } from "../../../assets/layout.ts";
 import type { OutputFile } from "../../../jobs/render-state.ts";
-import { GenerationRefused, type Generator } from "../../../generation/generator.ts";
+import { adapterFor, GenerationRefused, type Generator } from "../../../generation/generator.ts";
 import { ProviderError, type GenerationRequest, type InputFile, type WordTiming } from "../../../generation/types.ts";
 import { isElement, type ResolvedMedia, type VargElementJson } from "../tree.ts";
 import { tagOf } from "../compose/props.ts";
@@ -106,7 +106,10 @@ export class SceneGeneration {
 
   private async produce(el: VargElementJson, where: string, clipSeconds?: number): Promise<Outcome> {
     const { env, media, generator, mode } = this.options;
-    const { request, imageInputs, audioInput, videoInput, animateWith, modelLabel, lines } = requestFor(el, { ...this.options.frame, clipSeconds });
+    const asked = requestFor(el, { ...this.options.frame, clipSeconds });
+    const { request, imageInputs, audioInput, videoInput, animateWith, lines } = asked;
+    // A model left to the provider's default is listed by the model that default is.
+    const modelLabel = request.model ? asked.modelLabel : `${request.provider}:${adapterFor(request.provider)?.endpointFor({ ...request, images: [] }) ?? "default"}`;
     const kind = MEDIA_KIND[el.type]!;
     const failure = (message: string, category: RenderFailure["category"]) =>
       new RenderFailure(`${request.kind[0]!.toUpperCase()}${request.kind.slice(1)} generation failed for ${where} (${modelLabel}): ${message}`, category);
