@@ -76,6 +76,17 @@ async function pixelsLike(file: string, t: number, rgb: number[], tolerance = 40
   return n;
 }
 
+/** The `status` events of a job's SSE stream, until it closes. */
+async function sseEvents(jobId: string): Promise<VargJob[]> {
+  const res = await fetch(`${stack.apiUrl}/api/render/jobs/${jobId}/stream`, { headers: { authorization: `Bearer ${stack.apiKey}` } });
+  expect(res.status).toBe(200);
+  const text = await res.text();
+  return text
+    .split("\n\n")
+    .filter((block) => block.includes("event: status"))
+    .map((block) => JSON.parse(block.split("\n").find((l) => l.startsWith("data: "))!.slice(6)) as VargJob);
+}
+
 // The measured scene of the issue: 3 images, 1 image-to-video (fed by the first image), a
 // speech with TikTok captions and its audio. Words of fake speech: 0.3 s each, 0.1 s apart.
 const SCENE = `import { Render, Clip, Image, Video, Speech, Captions } from "vargai/react";
@@ -235,11 +246,20 @@ export default (
   <Render width={320} height={180} fps={10}>
     <Clip duration={1}><Image prompt="#00ff00 fine" /></Clip>
     <Clip duration={1}><Image prompt="broken [fake:500]" /></Clip>
+    <Clip duration={1}><Image prompt="never answers [fake:slow]" /></Clip>
   </Render>
 );`;
-    const job = await varg.render(code, { mode: "preview", output: "video", providerKeys: KEYS });
+    // Watched over SSE, as a browser would: the slow one keeps the job generating for seconds.
+    const { job_id } = await varg.submit({ code, mode: "preview", output: "video", providerKeys: KEYS });
+    const events = await sseEvents(job_id);
+    const generating = events.filter((e) => e.stage === "generating");
+    expect(generating.length, JSON.stringify(events.map((e) => [e.status, e.stage, e.generation]))).toBeGreaterThan(0);
+    expect(generating.at(-1)!.generation!.total).toBe(3);
+    expect(events.at(-1)!.status).toBe("completed");
+    const job = await varg.job(job_id);
     expect(job.error, job.error).toBeUndefined();
     expect(job.files.map((f) => f.metadata.prompt)).toEqual(["#00ff00 fine"]);
+    expect(job.files).toHaveLength(1);
     const file = await download(job.output_url!, "preview.mp4");
     expectColour(await pixelAt(file, 0.5, 160, 90), [0, 255, 0], 6);
     // The placeholder: dark grey stripes (#242424 / #303030) with light label text.
