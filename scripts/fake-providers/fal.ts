@@ -6,6 +6,12 @@
 // Besides the hub's tokens, [fake:failed] makes the request COMPLETE with an `error`, as fal
 // reports a failed run. [fake:402] answers what fal answers an empty account: 403 "User is
 // locked. Reason: Exhausted balance".
+// Endpoints that take files besides images (FILE_RULES: lipsync, talking heads, audio-to-video,
+// motion control, video edits and upscales) 422 without the file fields their fal schema
+// requires, and answer a solid-colour video (the prompt's colour, else "talking head"'s). One
+// made to a sound (audio_url) has an audio track and lasts `duration` when the input gives one,
+// else as long as the sound decodes to (a data: URI, decoded with ffmpeg), else 2 s.
+import { spawn } from "node:child_process";
 import type { FakeContext, FakeHandler } from "./hub.ts";
 import { colourOf, musicAudio, sizeFor, solidPng, solidVideo, speechAudio } from "./media.ts";
 
@@ -25,7 +31,7 @@ const json = (body: unknown, status = 200, headers: Record<string, string> = {})
 
 /** What an endpoint makes, from its id (fal ids say it: …/text-to-video, …/tts/…). */
 function kindOf(endpoint: string): Kind {
-  if (/video/.test(endpoint)) return "video";
+  if (/video|lipsync|omnihuman|fabric/.test(endpoint)) return "video";
   if (/tts|speech/.test(endpoint)) return "speech";
   if (/music|audio|lyria/.test(endpoint)) return "music";
   return "image";
@@ -47,11 +53,36 @@ function secondsOf(input: Record<string, unknown>): number {
   return Math.min(Number.isFinite(asked) && asked > 0 ? asked : 5, 10);
 }
 
+// The required fields of endpoints that take audio or video files (their fal schemas); a
+// prompt is required only where listed.
+const FILE_RULES: Array<[RegExp, string[]]> = [
+  [/^fal-ai\/sync-lipsync(\/v\d+)?$/, ["video_url", "audio_url"]],
+  [/^fal-ai\/bytedance\/omnihuman\//, ["image_url", "audio_url"]],
+  [/^veed\/fabric-/, ["image_url", "audio_url", "resolution"]],
+  [/\/audio-to-video$/, ["prompt", "audio_url"]],
+  [/\/motion-control$/, ["image_url", "video_url"]],
+  [/\/edit-video$|\/video-to-video\//, ["prompt", "video_url"]],
+  [/\/upscale\/video$|video-upscaler/, ["video_url"]],
+];
+const FILE_TYPES: Record<string, string> = { image_url: "image", audio_url: "audio", video_url: "video" };
+
 /** fal validates the input against the endpoint's schema and lists what is wrong in `detail`. */
 function invalid(job: Pick<FalJob, "endpoint" | "input" | "prompt">): Array<Record<string, unknown>> {
   const wrong: Array<Record<string, unknown>> = [];
   const missing = (field: string) => wrong.push({ loc: ["body", field], msg: "field required", type: "value_error.missing" });
   const kind = kindOf(job.endpoint);
+  const fileRule = FILE_RULES.find(([pattern]) => pattern.test(job.endpoint))?.[1];
+  if (fileRule) {
+    for (const field of fileRule) {
+      const value = field === "prompt" ? job.prompt : job.input[field];
+      const type = FILE_TYPES[field];
+      if (typeof value !== "string" || !value) missing(field);
+      else if (type && !new RegExp(`^(https?:|data:${type}/)`).test(value)) {
+        wrong.push({ loc: ["body", field], msg: `must be a URL or a data:${type}/… URI`, type: "value_error" });
+      }
+    }
+    return wrong;
+  }
   if (!job.prompt && !job.endpoint.includes("multiple-angles")) missing(kind === "speech" ? "text" : "prompt");
   if (/image-to-video/.test(job.endpoint) && typeof job.input.image_url !== "string") missing("image_url");
   if (/\/edit$/.test(job.endpoint)) {
@@ -62,6 +93,32 @@ function invalid(job: Pick<FalJob, "endpoint" | "input" | "prompt">): Array<Reco
     }
   }
   return wrong;
+}
+
+/** Seconds of a data: URI's audio, decoded with ffmpeg; undefined for URLs or what won't decode. */
+function audioSeconds(url: unknown): Promise<number | undefined> {
+  const m = typeof url === "string" ? /^data:[^,]*;base64,(.*)$/s.exec(url) : null;
+  if (!m) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const child = spawn("ffmpeg", ["-hide_banner", "-i", "pipe:0", "-f", "null", "-"], { stdio: ["pipe", "ignore", "pipe"] });
+    let log = "";
+    child.stderr.on("data", (d: Buffer) => (log += d));
+    child.on("error", () => resolve(undefined));
+    child.stdin.on("error", () => {}); // ffmpeg may stop reading before the end
+    child.on("close", () => {
+      const t = [...log.matchAll(/time=(\d+):(\d+):(\d+(?:\.\d+)?)/g)].at(-1);
+      const seconds = t ? Number(t[1]) * 3600 + Number(t[2]) * 60 + Number(t[3]) : NaN;
+      resolve(seconds > 0 ? seconds : undefined);
+    });
+    child.stdin.end(Buffer.from(m[1]!, "base64"));
+  });
+}
+
+/** Seconds of a video made to a sound: `duration` if given, else the sound's length, else 2 s. */
+async function soundSeconds(input: Record<string, unknown>): Promise<number> {
+  const asked = Number(input.duration);
+  const seconds = asked > 0 ? asked : ((await audioSeconds(input.audio_url)) ?? 2);
+  return Math.min(Math.round(seconds * 100) / 100, 10);
 }
 
 async function makeResult(job: FalJob, id: string, ctx: FakeContext): Promise<Record<string, unknown>> {
@@ -79,7 +136,10 @@ async function makeResult(job: FalJob, id: string, ctx: FakeContext): Promise<Re
     case "video": {
       // Image-to-video sends no aspect ratio: the frame comes from the image (16:9 here).
       const { width, height } = sizeFor(typeof job.input.aspect_ratio === "string" ? job.input.aspect_ratio : undefined);
-      const bytes = await solidVideo(width, height, colour, secondsOf(job.input), job.input.generate_audio === true);
+      const toSound = typeof job.input.audio_url === "string";
+      const bytes = toSound
+        ? await solidVideo(width, height, colourOf(job.prompt || "talking head"), await soundSeconds(job.input), true)
+        : await solidVideo(width, height, colour, secondsOf(job.input), job.input.generate_audio === true);
       return { video: { url: store(bytes, "video/mp4", "mp4"), content_type: "video/mp4", file_name: "output.mp4", file_size: bytes.length } };
     }
     case "speech": {

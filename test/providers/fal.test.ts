@@ -5,9 +5,9 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { inflateSync } from "node:zlib";
-import { falAdapter } from "../../src/generation/providers/fal.ts";
+import { falAdapter, falLipsyncNeedsVideo } from "../../src/generation/providers/fal.ts";
 import { ProviderError, type GenerationRequest } from "../../src/generation/types.ts";
-import { solidPng } from "../../scripts/fake-providers/media.ts";
+import { solidPng, solidVideo, speechAudio } from "../../scripts/fake-providers/media.ts";
 import { pixelAt, probeVideo } from "../support/media.ts";
 import { contextFor, startFakes, type FakeServer } from "./support.ts";
 
@@ -255,5 +255,131 @@ describe("fal failures", () => {
     const error = await failure(request({ prompt: "crash [fake:failed]" }));
     expect(error.category).toBe("provider_error");
     expect(error.message).toMatch(/failed \(runner_error\): .*CUDA out of memory/);
+  });
+});
+
+describe("fal audio and video inputs (lipsync, talking heads, video-to-video)", () => {
+  const face = { bytes: solidPng(8, 8, [90, 60, 40]), mediaType: "image/png" };
+  // Fake speech: 5 words of 0.3 s with 0.1 s gaps, about 2.1 s (plus mp3 padding).
+  const speech = async () => ({ bytes: await speechAudio("one two three four five"), mediaType: "audio/mpeg" });
+  const clip = async () => ({ bytes: await solidVideo(160, 90, [10, 200, 10], 1), mediaType: "video/mp4" });
+
+  /** The error a generation rejects with, which must not be a provider's. */
+  async function refusal(req: GenerationRequest): Promise<Error> {
+    const err = await run(req).then(
+      () => {
+        throw new Error("expected the generation to fail");
+      },
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(Error);
+    expect(err).not.toBeInstanceOf(ProviderError);
+    return err as Error;
+  }
+
+  it("runs omnihuman-v1.5 with an image and a sound: an mp4 with audio, as long as the sound", async () => {
+    const media = await run(request({ kind: "video", model: "omnihuman-v1.5", prompt: "speaks #3060a0", images: [face], audio: await speech() }));
+    expect(media.endpoint).toBe("fal-ai/bytedance/omnihuman/v1.5");
+    expect(media.mediaType).toBe("video/mp4");
+    const info = await video(media.bytes);
+    expect(info.codec).toBe("h264");
+    expect(info.hasAudio).toBe(true);
+    expect(info.duration).toBeGreaterThan(1.9);
+    expect(info.duration).toBeLessThan(2.5);
+    close(info.rgb, [0x30, 0x60, 0xa0]);
+    expect(submits()).toEqual([expect.objectContaining({ path: "/fal-ai/bytedance/omnihuman/v1.5", key: `Key ${KEY}` })]);
+  });
+
+  it("runs sync-v2-pro with a video and a sound", async () => {
+    const media = await run(request({ kind: "video", model: "sync-v2-pro", prompt: "", video: await clip(), audio: await speech(), duration: 3 }));
+    expect(media.endpoint).toBe("fal-ai/sync-lipsync/v2");
+    const info = await video(media.bytes);
+    expect(info.hasAudio).toBe(true);
+    // sync.so takes no duration: the request's is not sent, the video lasts as long as the sound.
+    expect(info.duration).toBeGreaterThan(1.9);
+    expect(info.duration).toBeLessThan(2.5);
+    expect(submits()[0]!.path).toBe("/fal-ai/sync-lipsync/v2");
+  });
+
+  it("refuses sync-v2-pro without a video (or any lipsync without a sound) before calling fal", async () => {
+    const noVideo = await refusal(request({ kind: "video", model: "sync-v2-pro", images: [face], audio: await speech() }));
+    expect(noVideo.message).toMatch(/^fal sync-v2-pro lipsyncs a video: it needs a video and an audio input/);
+    expect(noVideo.message).toMatch(/animate the image into a video first/);
+    const noSound = await refusal(request({ kind: "video", model: "omnihuman-v1.5", images: [face] }));
+    expect(noSound.message).toBe("fal omnihuman-v1.5 makes an image speak a sound: it needs an image and an audio input");
+    const noImage = await refusal(request({ kind: "video", model: "veed-fabric-1.0", audio: await speech() }));
+    expect(noImage.message).toMatch(/needs an image and an audio input/);
+    expect(submits()).toHaveLength(0);
+  });
+
+  it("runs veed-fabric-1.0 (with its required resolution) and ltx-2-a2v from a sound alone", async () => {
+    const fabric = await run(request({ kind: "video", model: "veed-fabric-1.0", prompt: "", images: [face], audio: await speech() }));
+    expect(fabric.endpoint).toBe("veed/fabric-1.0");
+    expect((await video(fabric.bytes)).hasAudio).toBe(true);
+    const ltx = await run(request({ kind: "video", model: "ltx-2-a2v", prompt: "a singer #c03030", audio: await speech() }));
+    expect(ltx.endpoint).toBe("fal-ai/ltx-2-19b/audio-to-video");
+    close((await video(ltx.bytes)).rgb, [0xc0, 0x30, 0x30]);
+    expect(submits().map((c) => c.path)).toEqual(["/veed/fabric-1.0", "/fal-ai/ltx-2-19b/audio-to-video"]);
+  });
+
+  it("maps every lipsync model to its endpoint, and says which need a video", () => {
+    const endpoints = Object.fromEntries(
+      ["sync-v2", "sync-v2-pro", "sync-v3", "lipsync", "omnihuman-v1.5", "veed-fabric-1.0", "ltx-2-a2v"].map((model) => {
+        expect(falAdapter.unsupported("video", model)).toBeNull();
+        return [model, falAdapter.endpointFor(request({ kind: "video", model }))];
+      }),
+    );
+    expect(endpoints).toEqual({
+      "sync-v2": "fal-ai/sync-lipsync",
+      "sync-v2-pro": "fal-ai/sync-lipsync/v2",
+      "sync-v3": "fal-ai/sync-lipsync/v3",
+      lipsync: "fal-ai/sync-lipsync",
+      "omnihuman-v1.5": "fal-ai/bytedance/omnihuman/v1.5",
+      "veed-fabric-1.0": "veed/fabric-1.0",
+      "ltx-2-a2v": "fal-ai/ltx-2-19b/audio-to-video",
+    });
+    expect(falAdapter.unsupported("image", "omnihuman-v1.5")).toContain('"omnihuman-v1.5"');
+    for (const model of ["sync-v2", "sync-v2-pro", "sync-v3", "lipsync", "fal-ai/sync-lipsync/v3", "raw:fal-ai/sync-lipsync"]) {
+      expect(falLipsyncNeedsVideo(model)).toBe(true);
+    }
+    for (const model of ["omnihuman-v1.5", "veed-fabric-1.0", "ltx-2-a2v", "kling-v3", "", "fal-ai/some/video"]) {
+      expect(falLipsyncNeedsVideo(model)).toBe(false);
+    }
+  });
+
+  it("maps the video-to-video, motion-control, reference and upscale models, and runs a video edit", async () => {
+    const v = (model: string) => falAdapter.endpointFor(request({ kind: "video", model }));
+    expect(v("grok-imagine-edit")).toBe("xai/grok-imagine-video/edit-video");
+    expect(v("kling-v3-pro-motion-control")).toBe("fal-ai/kling-video/v3/pro/motion-control");
+    expect(v("kling-v2.6-motion-standard")).toBe("fal-ai/kling-video/v2.6/standard/motion-control");
+    expect(v("kling-v3-standard-v2v-reference")).toBe("fal-ai/kling-video/o3/standard/video-to-video/reference");
+    expect(v("kling-v3-4k-reference-to-video")).toBe("fal-ai/kling-video/o3/4k/reference-to-video");
+    expect(v("seedvr-video")).toBe("fal-ai/seedvr/upscale/video");
+    expect(falAdapter.unsupported("video", "sora-2-remix")).toContain('"sora-2-remix"');
+
+    const edit = await run(request({ kind: "video", model: "grok-imagine-edit", prompt: "make it #804020", video: await clip(), aspectRatio: "16:9" }));
+    expect(edit.endpoint).toBe("xai/grok-imagine-video/edit-video");
+    close((await video(edit.bytes)).rgb, [0x80, 0x40, 0x20]);
+    const motion = await refusal(request({ kind: "video", model: "kling-v3-pro-motion-control", images: [face] }));
+    expect(motion.message).toMatch(/needs an image and a video input/);
+    const t2v = await refusal(request({ kind: "video", model: "kling-v3", video: await clip() }));
+    expect(t2v.message).toMatch(/kling-v3 .*not from a video/);
+  });
+
+  it("the fake answers 422 with fal's detail when a lipsync endpoint lacks a file", async () => {
+    const res = await fetch(`${server.url}/fal/fal-ai/sync-lipsync/v2`, {
+      method: "POST",
+      headers: { Authorization: `Key ${KEY}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ audio_url: "data:audio/mpeg;base64,AAAA", video_url: "data:image/png;base64,AAAA" }),
+    });
+    expect(res.status).toBe(422);
+    const body = (await res.json()) as { detail: Array<{ loc: string[]; msg: string }> };
+    expect(body.detail).toEqual([expect.objectContaining({ loc: ["body", "video_url"], msg: expect.stringMatching(/data:video/) })]);
+    const none = await fetch(`${server.url}/fal/fal-ai/bytedance/omnihuman/v1.5`, {
+      method: "POST",
+      headers: { Authorization: `Key ${KEY}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ prompt: "hi" }),
+    });
+    expect(((await none.json()) as { detail: Array<{ loc: string[] }> }).detail.map((d) => d.loc[1])).toEqual(["image_url", "audio_url"]);
   });
 });

@@ -58,6 +58,61 @@ const VIDEO_MODELS: Record<string, { t2v: string; i2v: string }> = {
   "sora-2-pro": { t2v: "fal-ai/sora-2/text-to-video/pro", i2v: "fal-ai/sora-2/image-to-video/pro" },
 };
 
+// Video models that run one endpoint and take files besides images: a sound to speak to
+// (LIPSYNC_MODELS in the SDK), a video to start from (VIDEO_EDIT, V2V_REFERENCE, MOTION_CONTROL,
+// VIDEO_UPSCALE), or reference images (REFERENCE_VIDEO). The family says which inputs each needs:
+//   lipsync-video   video_url + audio_url          (sync.so: re-lips an existing video)
+//   lipsync-image   image_url + audio_url [prompt] (OmniHuman, VEED Fabric: a talking image)
+//   audio-to-video  audio_url + prompt [image_url] (LTX-2: a video made to the sound)
+//   motion-control  image_url + video_url [prompt] (the image moves as the video does)
+//   video-edit      video_url + prompt
+//   v2v-reference   video_url + prompt [image_urls]
+//   reference       prompt [start/end image, image_urls]
+//   upscale         video_url
+// The SDK's "sora-2-remix" is left out: fal's remix endpoint takes the video_id of an earlier
+// Sora generation, not a video file.
+type FileFamily = "lipsync-video" | "lipsync-image" | "audio-to-video" | "motion-control" | "video-edit" | "v2v-reference" | "reference" | "upscale";
+const FILE_VIDEO_MODELS: Record<string, { endpoint: string; family: FileFamily }> = {
+  "sync-v2": { endpoint: "fal-ai/sync-lipsync", family: "lipsync-video" },
+  "sync-v2-pro": { endpoint: "fal-ai/sync-lipsync/v2", family: "lipsync-video" },
+  "sync-v3": { endpoint: "fal-ai/sync-lipsync/v3", family: "lipsync-video" },
+  lipsync: { endpoint: "fal-ai/sync-lipsync", family: "lipsync-video" },
+  "omnihuman-v1.5": { endpoint: "fal-ai/bytedance/omnihuman/v1.5", family: "lipsync-image" },
+  "veed-fabric-1.0": { endpoint: "veed/fabric-1.0", family: "lipsync-image" },
+  "ltx-2-a2v": { endpoint: "fal-ai/ltx-2-19b/audio-to-video", family: "audio-to-video" },
+  "kling-v3-pro-motion-control": { endpoint: "fal-ai/kling-video/v3/pro/motion-control", family: "motion-control" },
+  "kling-v3-standard-motion-control": { endpoint: "fal-ai/kling-video/v3/standard/motion-control", family: "motion-control" },
+  "kling-v2.6-motion": { endpoint: "fal-ai/kling-video/v2.6/pro/motion-control", family: "motion-control" },
+  "kling-v2.6-motion-standard": { endpoint: "fal-ai/kling-video/v2.6/standard/motion-control", family: "motion-control" },
+  "grok-imagine-edit": { endpoint: "xai/grok-imagine-video/edit-video", family: "video-edit" },
+  "kling-v3-standard-v2v-reference": { endpoint: "fal-ai/kling-video/o3/standard/video-to-video/reference", family: "v2v-reference" },
+  "kling-v3-pro-reference-to-video": { endpoint: "fal-ai/kling-video/o3/pro/reference-to-video", family: "reference" },
+  "kling-v3-4k-reference-to-video": { endpoint: "fal-ai/kling-video/o3/4k/reference-to-video", family: "reference" },
+  "seedvr-video": { endpoint: "fal-ai/seedvr/upscale/video", family: "upscale" },
+  "topaz-video": { endpoint: "fal-ai/topaz/upscale/video", family: "upscale" },
+  "bytedance-upscaler": { endpoint: "fal-ai/bytedance-upscaler/upscale/video", family: "upscale" },
+  "sima-video-upscaler": { endpoint: "simalabs/sima-video-upscaler-lite", family: "upscale" },
+};
+
+// What a file-input model needs and lacks, said as the error a caller turns into a failure.
+const NEEDS: Record<FileFamily, { does: string; needs: Array<"image" | "audio" | "video"> }> = {
+  "lipsync-video": { does: "lipsyncs a video", needs: ["video", "audio"] },
+  "lipsync-image": { does: "makes an image speak a sound", needs: ["image", "audio"] },
+  "audio-to-video": { does: "makes a video to a sound", needs: ["audio"] },
+  "motion-control": { does: "moves an image the way a video moves", needs: ["image", "video"] },
+  "video-edit": { does: "edits a video", needs: ["video"] },
+  "v2v-reference": { does: "remakes a video", needs: ["video"] },
+  reference: { does: "makes a video from reference images", needs: [] },
+  upscale: { does: "upscales a video", needs: ["video"] },
+};
+
+/** True for the lipsync models that re-lip an existing video (the sync.so ones: sync-v2,
+ *  sync-v2-pro, sync-v3 and its alias "lipsync"), so a caller holding only an image animates it
+ *  into a video first. Takes the model as written: a name, an endpoint id or "raw:<id>". */
+export function falLipsyncNeedsVideo(model: string): boolean {
+  return FILE_VIDEO_MODELS[canonicalModel("video", rawEndpoint(model) ?? model)]?.family === "lipsync-video";
+}
+
 // Models whose size is `image_size` (an enum or {width, height}) rather than `aspect_ratio`.
 const IMAGE_SIZE_MODELS = new Set(["flux-schnell", "flux-dev", "flux-pro", "seedream-v4.5/edit", "qwen-image-2", "qwen-image-2/edit", "qwen-image-2-pro", "qwen-image-2-pro/edit", "recraft-v4-pro"]);
 const ASPECT_RATIO_TO_IMAGE_SIZE: Record<string, string> = { "1:1": "square", "4:3": "landscape_4_3", "3:4": "portrait_4_3", "16:9": "landscape_16_9", "9:16": "portrait_16_9" };
@@ -101,6 +156,9 @@ const DURATION_RULES: Record<string, DurationRule> = {
   "grok-imagine": clamped(1, 15, 6),
   "sora-2": nearestOf([4, 8, 12, 16, 20], 4),
   "sora-2-pro": nearestOf([4, 8, 12, 16, 20], 4),
+  "kling-v3-pro-reference-to-video": clampedString(3, 15, 5),
+  "kling-v3-4k-reference-to-video": clampedString(3, 15, 5),
+  "kling-v3-standard-v2v-reference": clampedString(3, 15, 5),
 };
 
 // Kling v2.6+, O3 and LTX-2 make their own soundtrack and take an end frame.
@@ -123,7 +181,13 @@ function rawEndpoint(model: string): string | undefined {
 /** The table name behind an endpoint id, so "fal-ai/flux/dev" gets flux-dev's input rules. */
 function canonicalModel(kind: GenerationKind, model: string): string {
   if (kind === "image") return Object.entries(IMAGE_MODELS).find(([, id]) => id === model)?.[0] ?? model;
-  if (kind === "video") return Object.entries(VIDEO_MODELS).find(([, ids]) => ids.t2v === model || ids.i2v === model)?.[0] ?? model;
+  if (kind === "video") {
+    return (
+      Object.entries(VIDEO_MODELS).find(([, ids]) => ids.t2v === model || ids.i2v === model)?.[0] ??
+      Object.entries(FILE_VIDEO_MODELS).find(([, m]) => m.endpoint === model)?.[0] ??
+      model
+    );
+  }
   return model;
 }
 
@@ -142,7 +206,7 @@ function unsupported(kind: GenerationKind, model: string): string | null {
   if (!name) return `fal needs a ${kind} model`;
   if (rawEndpoint(name)) return null;
   if (kind === "image" && IMAGE_MODELS[name]) return null;
-  if (kind === "video" && VIDEO_MODELS[name]) return null;
+  if (kind === "video" && (VIDEO_MODELS[name] || FILE_VIDEO_MODELS[name])) return null;
   return `fal has no ${kind} model "${model}"; try ${examples(kind)}`;
 }
 
@@ -154,6 +218,8 @@ function endpointFor(request: GenerationRequest): string {
   if (request.kind === "video") {
     const pair = VIDEO_MODELS[model];
     if (pair) return hasImages ? pair.i2v : pair.t2v;
+    const single = FILE_VIDEO_MODELS[model];
+    if (single) return single.endpoint;
   }
   if (request.kind === "image") {
     // Given images, a model with an editing variant edits (nano-banana-pro → …/edit).
@@ -191,7 +257,78 @@ function imageInput(request: GenerationRequest, model: string): Record<string, u
   return input;
 }
 
+/** Input of a model that takes audio/video files (FILE_VIDEO_MODELS), as the SDK builds it. */
+function fileVideoInput(request: GenerationRequest, model: string, family: FileFamily): Record<string, unknown> {
+  const [image, second] = request.images as [InputFile?, InputFile?];
+  const given = { image, audio: request.audio, video: request.video };
+  const { does, needs } = NEEDS[family];
+  if (needs.some((n) => !given[n])) {
+    const hint = family === "lipsync-video" && image && !request.video ? " (animate the image into a video first)" : "";
+    // A plain Error: nothing the provider said, the request lacks an input.
+    throw new Error(`fal ${model} ${does}: it needs ${needs.map((n) => `${n === "image" || n === "audio" ? "an" : "a"} ${n}`).join(" and ")} input${hint}`);
+  }
+  const input: Record<string, unknown> = {};
+  const duration = () => DURATION_RULES[model]?.(request.duration) ?? request.duration;
+  switch (family) {
+    case "lipsync-video":
+      input.video_url = dataUri(request.video!);
+      input.audio_url = dataUri(request.audio!);
+      break;
+    case "lipsync-image":
+      input.image_url = dataUri(image!);
+      input.audio_url = dataUri(request.audio!);
+      if (request.prompt && model === "omnihuman-v1.5") input.prompt = request.prompt;
+      // fal requires Fabric's resolution; 480p is the SDK's default for it.
+      if (model === "veed-fabric-1.0") input.resolution = "480p";
+      break;
+    case "audio-to-video":
+      input.prompt = request.prompt;
+      input.audio_url = dataUri(request.audio!);
+      if (image) input.image_url = dataUri(image);
+      break;
+    case "motion-control":
+      if (request.prompt) input.prompt = request.prompt;
+      input.image_url = dataUri(image!);
+      input.video_url = dataUri(request.video!);
+      input.character_orientation = "video";
+      input.keep_original_sound = true;
+      if (request.aspectRatio) input.aspect_ratio = request.aspectRatio;
+      break;
+    case "video-edit":
+      input.prompt = request.prompt;
+      input.video_url = dataUri(request.video!);
+      input.resolution = "auto";
+      break;
+    case "v2v-reference":
+      input.prompt = request.prompt;
+      input.video_url = dataUri(request.video!);
+      if (request.images.length > 0) input.image_urls = request.images.map(dataUri);
+      input.duration = duration();
+      input.aspect_ratio = request.aspectRatio ?? "auto";
+      input.keep_audio = true;
+      break;
+    case "reference":
+      input.prompt = request.prompt;
+      if (image) input.start_image_url = dataUri(image);
+      if (second) input.end_image_url = dataUri(second);
+      if (request.images.length > 2) input.image_urls = request.images.slice(2).map(dataUri);
+      input.duration = duration();
+      input.aspect_ratio = request.aspectRatio ?? "16:9";
+      input.generate_audio = true;
+      break;
+    case "upscale":
+      input.video_url = dataUri(request.video!);
+      break;
+  }
+  return input;
+}
+
 function videoInput(request: GenerationRequest, model: string): Record<string, unknown> {
+  const single = FILE_VIDEO_MODELS[model];
+  if (single) return fileVideoInput(request, model, single.family);
+  if (request.video && VIDEO_MODELS[model]) {
+    throw new Error(`fal ${model} makes a video from a prompt or an image, not from a video; a video input needs a model such as grok-imagine-edit or kling-v3-standard-v2v-reference`);
+  }
   const input: Record<string, unknown> = { prompt: request.prompt };
   const options = isObject(request.options) ? request.options : {};
   if (model === LTX2) {
@@ -219,6 +356,10 @@ function videoInput(request: GenerationRequest, model: string): Record<string, u
     input.use_multiscale = true;
     input.enable_prompt_expansion = true;
   }
+  // A sound goes along as audio_url (Wan 2.5 sets its video to it), as in the SDK; an endpoint
+  // named by id gets a video input as video_url.
+  if (request.audio) input.audio_url = dataUri(request.audio);
+  if (request.video) input.video_url = dataUri(request.video);
   return input;
 }
 
