@@ -13,7 +13,7 @@ import { promisify } from "node:util";
 import { bootStack, type E2EStack } from "./local-stack.ts";
 import { VargClient, type VargJob } from "../../scripts/lib/varg-client.ts";
 import { fakeProviderVars, serveFakeProviders, type FakeProviders } from "../../scripts/fake-providers/hub.ts";
-import { GAP_SECONDS, WORD_SECONDS } from "../../scripts/fake-providers/media.ts";
+import { colourOf, GAP_SECONDS, WORD_SECONDS } from "../../scripts/fake-providers/media.ts";
 import { decodeAudio, levelDb, pixelAt, probeVideo } from "../support/media.ts";
 
 const run = promisify(execFile);
@@ -213,6 +213,35 @@ export default (
     expect(audio.duration).toBeCloseTo(3, 1);
     const level = levelDb(audio, 0.2, 2.8);
     expect(Math.abs(level - -21.1), `music at ${level} dB`).toBeLessThan(1);
+  });
+
+  it("a TalkingHead speaks its Speech: image + audio → lipsync video (sync-* models animate the image first)", async () => {
+    const code = `import { Render, Clip, Image, Speech, TalkingHead } from "vargai/react";
+import { fal, elevenlabs } from "vargai/ai";
+const face = Image({ prompt: "a friendly face #ff00ff" });
+const line = Speech({ model: elevenlabs.speechModel("eleven_multilingual_v2"), children: "hello there my friend" });
+export default (
+  <Render width={320} height={180} fps={10}>
+    <Clip duration="auto"><TalkingHead image={face} audio={line} model={fal.videoModel("omnihuman-v1.5")} /></Clip>
+    <Clip duration={1}><TalkingHead image={face} audio={line} model={fal.videoModel("kling-v3")} lipsyncModel={fal.videoModel("sync-v2-pro")} /></Clip>
+  </Render>
+);`;
+    const before = fakes.submits("fal").length;
+    const job = await varg.render(code, { providerKeys: KEYS });
+    expect(job.error, job.error).toBeUndefined();
+    const paths = fakes.submits("fal").slice(before).map((c) => c.path.split("?")[0]);
+    expect(paths.sort()).toEqual(["/fal-ai/bytedance/omnihuman/v1.5", "/fal-ai/kling-video/o3/pro/image-to-video", "/fal-ai/nano-banana-pro", "/fal-ai/sync-lipsync/v2"]);
+    expect(job.files.filter((f) => f.metadata.type === "video").map((f) => f.metadata.model).sort()).toEqual(["fal:omnihuman-v1.5", "fal:sync-v2-pro"]);
+    const file = await download(job.output_url!, "talking.mp4");
+    const info = await probeVideo(file);
+    // Clip 1 lasts as long as its lipsync video, which lasts as long as the speech (1.6 s).
+    expect(info.duration).toBeGreaterThan(2.5);
+    expect(info.duration).toBeLessThan(2.9);
+    expectColour(await pixelAt(file, 0.5, 160, 90), colourOf("talking head"), 6);
+    // The talking head is heard: the lipsync video's tone (FFmpeg's sine, −21.1 dBFS RMS).
+    const audio = await decodeAudio(file);
+    const level = levelDb(audio, 0.2, 1.4);
+    expect(Math.abs(level - -21.1), `talking head at ${level} dB`).toBeLessThan(1.5);
   });
 
   it("strict mode fails with the provider's category, naming the element, its clip and the model, without the key", async () => {
