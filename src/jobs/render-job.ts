@@ -117,6 +117,14 @@ export class RenderJob extends DurableObject<Env> {
     return (await this.ctx.storage.get<string>("secrets")) ?? null;
   }
 
+  /** A long step that is alive but has nothing new to record (a provider still generating)
+   *  says so, so that the watchdog does not take it for a stall. */
+  async heartbeat(): Promise<void> {
+    const state = this.state;
+    if (!state || isTerminal(state.status)) return;
+    await this.save();
+  }
+
   /** Progress of the prepare phase's generation (counts only grow). */
   async recordGeneration(done: number, total: number): Promise<void> {
     const state = this.require();

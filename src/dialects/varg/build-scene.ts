@@ -36,6 +36,8 @@ export interface SceneOptions {
   mode: GenerationMode;
 }
 
+/** How often a build in progress tells the RenderJob's watchdog it is alive. */
+const HEARTBEAT_MS = 60_000;
 /** Media fetched at once per build: enough to overlap downloads, bounded for the Worker. */
 const FETCH_PARALLELISM = 4;
 
@@ -66,11 +68,36 @@ export const buildScene: SourceBuilder = async (env: Env, spec: RenderSpec, job)
   const source = await env.BUCKET.get(sceneKey(spec.assetId));
   if (!source) throw new RenderFailure("the scene's source is gone", "internal");
   const code = await source.text();
-
   const options = await sceneOptions(env, spec.assetId);
-  const started = performance.now();
 
-  const media = new SceneMedia(env, spec.assetId);
+  // Providers may take minutes per asset: tell the watchdog the build is alive meanwhile.
+  const heartbeat = setInterval(() => void job.heartbeat().catch(() => {}), HEARTBEAT_MS);
+  try {
+    const media = new SceneMedia(env, spec.assetId);
+    const tree = await evaluateAndGenerate(env, spec, job, code, options, media);
+    const { compiled, fileCount, bytes } = await compileInto(env, spec.assetId, tree, media);
+    for (const warning of compiled.warnings) await job.addWarning(warning);
+    await job.recordPrepared({
+      fps: compiled.fps,
+      // Frames mode: one still per top-level clip, from the middle of its window.
+      stills: spec.output === "stills" ? compiled.clips.map((c) => (c.start + c.end) / 2) : null,
+    });
+    await database.update(assets).set({ status: "ready", fileCount, unpackedBytes: bytes }).where(eq(assets.id, spec.assetId));
+  } finally {
+    clearInterval(heartbeat);
+  }
+};
+
+/** Runs the code (generating what it awaits), then generates the rest of the tree's prompts. */
+async function evaluateAndGenerate(
+  env: Env,
+  spec: RenderSpec,
+  job: Parameters<SourceBuilder>[2],
+  code: string,
+  options: SceneOptions,
+  media: SceneMedia,
+): Promise<VargElementJson> {
+  const started = performance.now();
   const generation = new SceneGeneration({
     env,
     assetId: spec.assetId,
@@ -93,11 +120,16 @@ export const buildScene: SourceBuilder = async (env: Env, spec: RenderSpec, job)
   await generation.generateTree(tree);
   if (generation.files.length) {
     // One line per build, for npm run bench:generation (no keys, no prompts).
-    console.log(`[varg-generation] ${generation.files.length} assets (${generation.files.filter((f) => f.metadata.cached).length} cached) in ${Math.round(performance.now() - started)} ms`);
+    const cached = generation.files.filter((f) => f.metadata.cached).length;
+    console.log(`[varg-generation] ${generation.files.length} assets (${cached} cached) in ${Math.round(performance.now() - started)} ms`);
   }
   await job.recordGenerated(generation.files);
   for (const warning of generation.warnings) await job.addWarning(warning);
+  return tree;
+}
 
+/** Fetches the tree's media and writes the compiled composition beside it in the project. */
+async function compileInto(env: Env, assetId: string, tree: VargElementJson, media: SceneMedia) {
   await inBatches(collectMedia(tree), FETCH_PARALLELISM, (ref) => media.fetch(ref));
   const mediaFiles = await media.all();
   let compiled;
@@ -111,19 +143,10 @@ export const buildScene: SourceBuilder = async (env: Env, spec: RenderSpec, job)
   for (const [path, content] of Object.entries(compiled.files)) {
     const body = typeof content === "string" ? new TextEncoder().encode(content) : content;
     bytes += body.length;
-    await env.BUCKET.put(r2Keys.assetFile(spec.assetId, path), body, { httpMetadata: { contentType: contentTypeFor(path) } });
+    await env.BUCKET.put(r2Keys.assetFile(assetId, path), body, { httpMetadata: { contentType: contentTypeFor(path) } });
   }
-  for (const warning of compiled.warnings) await job.addWarning(warning);
-  await job.recordPrepared({
-    fps: compiled.fps,
-    // Frames mode: one still per top-level clip, from the middle of its window.
-    stills: spec.output === "stills" ? compiled.clips.map((c) => (c.start + c.end) / 2) : null,
-  });
-  await database
-    .update(assets)
-    .set({ status: "ready", fileCount: Object.keys(compiled.files).length + mediaFiles.size, unpackedBytes: bytes })
-    .where(eq(assets.id, spec.assetId));
-};
+  return { compiled, fileCount: Object.keys(compiled.files).length + mediaFiles.size, bytes };
+}
 
 async function sceneOptions(env: Env, assetId: string): Promise<SceneOptions> {
   const stored = await env.BUCKET.get(sceneOptionsKey(assetId));
