@@ -40,6 +40,8 @@ export interface Env {
   GENERATION_PARALLELISM?: string;
   GENERATION_TIMEOUT_MS?: string;
   PROVIDER_POLL_MS?: string;
+  /** How long a render step may go without progress before the watchdog sends it again (ms). */
+  STEP_STALL_MS?: string;
   /** Provider API base URLs (default: the real APIs; local fakes in tests and offline dev). */
   FAL_BASE_URL?: string;
   REPLICATE_BASE_URL?: string;

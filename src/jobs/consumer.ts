@@ -11,6 +11,9 @@ import { prepareRender, type SourceBuilder } from "../render/prepare.ts";
 import { captureChunk } from "../render/capture.ts";
 import { finalizeRender } from "../render/finalize.ts";
 
+/** How often a running prepare/plan/finalize step tells its RenderJob it is alive. */
+const HEARTBEAT_MS = 15_000;
+
 /** Attempts per step, counting the first; matches max_retries in wrangler.toml + 1. */
 export const MAX_ATTEMPTS = 3;
 
@@ -47,10 +50,14 @@ async function handleMessage(env: Env, message: Message<unknown>, builders: Reco
     return message.ack();
   }
   const msg = parsed.data;
+  // Whole-render steps report nothing while they work: a heartbeat tells the watchdog they
+  // live (captures report every frame batch themselves).
+  const heartbeat = msg.kind === "capture" ? null : setInterval(() => void renderJob(env, msg.renderId).heartbeat(msg.kind).catch(() => {}), HEARTBEAT_MS);
   try {
     await runStep(env, msg, builders);
     message.ack();
   } catch (err) {
+    if (msg.kind !== "capture") await renderJob(env, msg.renderId).releaseStep(msg.kind).catch(() => {});
     try {
       await recordFailure(env, message, msg, err);
     } catch (bookkeeping) {
@@ -58,6 +65,8 @@ async function handleMessage(env: Env, message: Message<unknown>, builders: Reco
       console.error(`render ${msg.renderId}: could not record a failure`, bookkeeping);
       message.retry({ delaySeconds: 2 ** message.attempts });
     }
+  } finally {
+    if (heartbeat) clearInterval(heartbeat);
   }
 }
 

@@ -20,10 +20,12 @@ import {
   type OutputFile,
 } from "./render-state.ts";
 import { RenderEventHub } from "./render-events.ts";
+import { isLive, watchdog } from "./watchdog.ts";
 import { rateLimiter } from "./job-stub.ts";
 
-/** A render that makes no progress for this long is failed by the watchdog alarm. */
-export const STALL_TIMEOUT_MS = 10 * 60 * 1000;
+/** A render whose step makes no progress for this long has the step sent again; after
+ *  MAX_REDISPATCHES such re-sends without progress it fails (watchdog.ts). */
+export const STALL_TIMEOUT_MS = 2 * 60 * 1000;
 
 export interface RenderSnapshot extends RenderState {
   progress: number;
@@ -76,8 +78,9 @@ export class RenderJob extends DurableObject<Env> {
         completedAt: null,
         updatedAt: now,
       };
+      this.progressed();
       await this.save();
-      await this.ctx.storage.setAlarm(now + STALL_TIMEOUT_MS);
+      await this.ctx.storage.setAlarm(now + this.stallMs());
     }
     return this.snapshot();
   }
@@ -94,10 +97,33 @@ export class RenderJob extends DurableObject<Env> {
     if (state.status === "queued") {
       state.status = "rendering";
       state.startedAt = Date.now();
+      this.progressed();
       await this.save();
       await this.mirror();
     }
     return true;
+  }
+
+  /** Claims a whole-render step (prepare, plan, finalize) for one runner: false while another
+   *  delivery of it is running (it reported within the stall window) or the render is over. */
+  async claimStep(step: string): Promise<boolean> {
+    const state = this.require();
+    if (isTerminal(state.status)) return false;
+    const now = Date.now();
+    const claims = (state.claims ??= {});
+    if (now - (claims[step] ?? 0) < this.stallMs()) return false;
+    claims[step] = now;
+    this.progressed();
+    await this.save();
+    return true;
+  }
+
+  /** Gives a step back after it failed, so that its retry can claim it. */
+  async releaseStep(step: string): Promise<void> {
+    const state = this.state;
+    if (!state?.claims?.[step]) return;
+    delete state.claims[step];
+    await this.save();
   }
 
   /** What the prepare phase learnt of the project: its frame rate, and stills to take. The
@@ -108,6 +134,8 @@ export class RenderJob extends DurableObject<Env> {
     if (state.plan) return;
     state.spec = { ...state.spec, fps: prepared.fps };
     state.stills = prepared.stills;
+    state.prepared = true;
+    this.progressed();
     await this.save();
     await this.mirror();
   }
@@ -119,9 +147,11 @@ export class RenderJob extends DurableObject<Env> {
 
   /** A long step that is alive but has nothing new to record (a provider still generating)
    *  says so, so that the watchdog does not take it for a stall. */
-  async heartbeat(): Promise<void> {
+  async heartbeat(step?: string): Promise<void> {
     const state = this.state;
     if (!state || isTerminal(state.status)) return;
+    if (step && state.claims?.[step]) state.claims[step] = Date.now();
+    this.progressed();
     await this.save();
   }
 
@@ -132,6 +162,7 @@ export class RenderJob extends DurableObject<Env> {
     const prev = state.generation;
     if (prev && prev.done === done && prev.total === total) return;
     state.generation = { done: Math.max(done, prev?.done ?? 0), total: Math.max(total, prev?.total ?? 0) };
+    this.progressed();
     await this.save();
   }
 
@@ -149,20 +180,25 @@ export class RenderJob extends DurableObject<Env> {
     const state = this.require();
     if (!state.plan) {
       state.plan = plan;
+      this.progressed();
       await this.save();
       await this.mirror();
     }
     return state.plan;
   }
 
-  /** Claims a chunk for capture. Returns null when the chunk is done or the render is over. */
+  /** Claims a chunk for capture. Returns null when the chunk is done, is being captured by
+   *  another delivery right now (a duplicate message), or the render is over. */
   async beginChunk(index: number): Promise<{ chunk: ChunkEntry; plan: RenderPlan; spec: RenderSpec } | null> {
     const state = this.require();
     const chunk = this.chunk(index);
     if (isTerminal(state.status) || chunk.status === "done") return null;
+    if (isLive(chunk, Date.now(), this.stallMs())) return null;
     chunk.status = "capturing";
     chunk.attempts += 1;
     chunk.framesCaptured = 0;
+    chunk.heartbeatAt = Date.now();
+    this.progressed();
     await this.save();
     return { chunk: { ...chunk }, plan: state.plan!, spec: state.spec };
   }
@@ -171,6 +207,8 @@ export class RenderJob extends DurableObject<Env> {
     const chunk = this.chunk(index);
     if (chunk.status !== "capturing") return;
     chunk.framesCaptured = Math.max(chunk.framesCaptured, framesCaptured);
+    chunk.heartbeatAt = Date.now();
+    this.progressed();
     await this.save();
   }
 
@@ -180,6 +218,7 @@ export class RenderJob extends DurableObject<Env> {
     chunk.status = "pending";
     chunk.framesCaptured = 0;
     chunk.lastError = message;
+    chunk.heartbeatAt = undefined;
     await this.save();
   }
 
@@ -190,6 +229,7 @@ export class RenderJob extends DurableObject<Env> {
     chunk.status = "done";
     chunk.segmentKey = segmentKey;
     chunk.framesCaptured = chunk.endFrame - chunk.startFrame;
+    this.progressed();
     const allDone = state.plan!.chunks.every((c) => c.status === "done");
     const dispatchFinalize = allDone && !state.finalizeDispatched && !isTerminal(state.status);
     if (dispatchFinalize) state.finalizeDispatched = true;
@@ -244,16 +284,40 @@ export class RenderJob extends DurableObject<Env> {
     }
   }
 
-  /** Watchdog: fails a render that stopped making progress (a lost message, a hung step). */
+  /** Watchdog (watchdog.ts): re-sends a step that went silent, fails a render that stays so. */
   override async alarm(): Promise<void> {
     const state = this.state;
-    if (!state || isTerminal(state.status)) return;
-    const idle = Date.now() - state.updatedAt;
-    if (idle >= STALL_TIMEOUT_MS) {
-      await this.fail(`render timed out: no progress for ${Math.round(idle / 1000)} s`, "timeout");
-    } else {
-      await this.ctx.storage.setAlarm(state.updatedAt + STALL_TIMEOUT_MS);
+    if (!state) return;
+    const decision = watchdog(state, Date.now(), this.stallMs());
+    switch (decision.action) {
+      case "none":
+        return;
+      case "wait":
+        return this.ctx.storage.setAlarm(decision.until);
+      case "fail":
+        return this.fail(decision.message, "timeout");
+      case "redispatch":
+        console.warn(`render ${state.spec.renderId}: no progress; sending ${decision.messages.map((m) => m.kind).join(", ")} again`);
+        if (decision.messages.length) await this.env.RENDER_QUEUE.sendBatch(decision.messages.map((body) => ({ body })));
+        state.redispatches = (state.redispatches ?? 0) + 1;
+        // The re-sent step may claim anew (its earlier runner is taken for dead).
+        state.claims = {};
+        await this.save();
+        return this.ctx.storage.setAlarm(decision.until);
     }
+  }
+
+  /** The watchdog's stall window (ms): configurable so tests and fault drills recover fast. */
+  private stallMs(): number {
+    const configured = Number(this.env.STEP_STALL_MS);
+    return Number.isFinite(configured) && configured > 0 ? configured : STALL_TIMEOUT_MS;
+  }
+
+  /** The render moved on: the watchdog starts counting again. */
+  private progressed(): void {
+    if (!this.state) return;
+    this.state.progressAt = Date.now();
+    this.state.redispatches = 0;
   }
 
   private require(): RenderState {

@@ -73,6 +73,8 @@ export interface ChunkEntry {
   framesCaptured: number;
   segmentKey: string | null;
   lastError: string | null;
+  /** When its capture last reported (ms): a capturing chunk silent for long is taken for dead. */
+  heartbeatAt?: number;
 }
 
 export interface RenderPlan {
@@ -113,6 +115,14 @@ export interface RenderState {
   generation?: { done: number; total: number } | null;
   /** Files the prepare phase made (generated media), listed with the output's own files. */
   generated?: OutputFile[];
+  /** The prepare phase is done (its builder filled the project). */
+  prepared?: boolean;
+  /** When the render last made progress (ms), and how often the watchdog has re-sent its
+   *  current step since (see watchdog.ts). */
+  progressAt?: number;
+  redispatches?: number;
+  /** Steps being run now (plan, finalize, …): when each was claimed or last reported. */
+  claims?: Partial<Record<string, number>>;
   createdAt: number;
   startedAt: number | null;
   completedAt: number | null;

@@ -14,6 +14,7 @@ export async function finalizeRender(env: Env, renderId: string): Promise<void> 
   const job = renderJob(env, renderId);
   const { spec, plan, status } = await job.snapshot();
   if (isTerminal(status) || !plan) return;
+  if (!(await job.claimStep("finalize"))) return; // another delivery is stitching it now
   const segmentKeys = plan.chunks.map((c) => {
     if (!c.segmentKey) throw new Error(`chunk ${c.index} has no segment yet`);
     return c.segmentKey;

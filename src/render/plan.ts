@@ -15,6 +15,8 @@ const DEFAULT_SIZE = { width: 1920, height: 1080 };
 export async function planRender(env: Env, renderId: string): Promise<void> {
   const job = renderJob(env, renderId);
   if (!(await job.beginPlanning())) return;
+  // A duplicate delivery while another runs it has nothing to do (after it, it re-sends captures).
+  if (!(await job.claimStep("plan"))) return;
   const { spec, plan: existing, stills } = await job.snapshot();
   const config = configFrom(env);
 

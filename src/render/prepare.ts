@@ -12,7 +12,10 @@ export type SourceBuilder = (env: Env, spec: RenderSpec, job: ReturnType<typeof 
 export async function prepareRender(env: Env, renderId: string, builders: Record<string, SourceBuilder>): Promise<void> {
   const job = renderJob(env, renderId);
   if (!(await job.beginPlanning())) return;
-  const { spec } = await job.snapshot();
+  // A duplicate delivery while another runs it (or after it is done) has nothing to do.
+  if (!(await job.claimStep("prepare"))) return;
+  const { spec, prepared } = await job.snapshot();
+  if (prepared) return void (await env.RENDER_QUEUE.send({ kind: "plan", renderId }));
   const build = spec.prepare ? builders[spec.prepare] : undefined;
   if (!build) throw new RenderFailure(`no source builder '${spec.prepare}' is installed`, "internal");
   await build(env, spec, job);

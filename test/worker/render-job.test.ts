@@ -5,7 +5,8 @@ import { db } from "../../src/db/client.ts";
 import { renders } from "../../src/db/schema.ts";
 import { renderJob } from "../../src/jobs/job-stub.ts";
 import { STALL_TIMEOUT_MS, type RenderJob } from "../../src/jobs/render-job.ts";
-import type { RenderPlan } from "../../src/jobs/render-state.ts";
+import type { RenderPlan, RenderState } from "../../src/jobs/render-state.ts";
+import { MAX_REDISPATCHES } from "../../src/jobs/watchdog.ts";
 import { pendingChunks } from "../../src/render/chunks.ts";
 import { createAccount, createRender, uploadProject } from "./helpers.ts";
 
@@ -78,17 +79,66 @@ describe("RenderJob chunk ledger", () => {
     expect(claim?.chunk).toMatchObject({ attempts: 2, status: "capturing", lastError: "browser crashed" });
   });
 
-  it("the watchdog alarm fails a render that stopped making progress", async () => {
+  it("the watchdog re-sends a silent step, then fails a render that stays silent, naming where it stopped", async () => {
     const id = await newRender();
+    const job = renderJob(env, id);
+    await job.beginPlanning();
+    await job.recordPlan(planOf(20, 10));
+    await job.beginChunk(0);
+    await job.chunkProgress(0, 4);
+    await job.chunkFailed(0, "browser disconnected");
+    const stub = env.RENDER_JOB.get(env.RENDER_JOB.idFromName(id));
+    const age = async (ms: number) =>
+      runInDurableObject(stub, async (instance: RenderJob) => {
+        const state = (instance as unknown as { state: { progressAt: number } }).state;
+        state.progressAt -= ms;
+      });
+    // One stall window of silence: the step is sent again, the render goes on.
+    await age(STALL_TIMEOUT_MS + 1000);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    let snapshot = await job.snapshot();
+    expect(snapshot).toMatchObject({ status: "rendering", redispatches: 1 });
+    // Progress resets the count.
+    await job.beginChunk(1);
+    expect((await job.snapshot()).redispatches).toBe(0);
+    // Silence through every re-send: failed, naming the chunk, frame and last cause.
+    for (let i = 0; i <= MAX_REDISPATCHES; i++) {
+      await age(STALL_TIMEOUT_MS + 1000);
+      await runDurableObjectAlarm(stub);
+    }
+    snapshot = await job.snapshot();
+    expect(snapshot.status).toBe("failed");
+    expect(snapshot.failureCategory).toBe("timeout");
+    expect(snapshot.failureMessage).toMatch(/timed out capturing chunk 0 at frame 0: no progress for \d+ s although the step was sent again 4 times; last error: browser disconnected/);
+    expect((await d1Row(id))?.status).toBe("failed");
+  });
+
+  it("a duplicate capture of a chunk being captured right now is refused; a silent one may be taken over", async () => {
+    const id = await newRender();
+    const job = renderJob(env, id);
+    await job.beginPlanning();
+    await job.recordPlan(planOf(20, 10));
+    expect(await job.beginChunk(0)).not.toBeNull();
+    await job.chunkProgress(0, 3);
+    expect(await job.beginChunk(0)).toBeNull();
     const stub = env.RENDER_JOB.get(env.RENDER_JOB.idFromName(id));
     await runInDurableObject(stub, async (instance: RenderJob) => {
-      // Age the in-memory state as if nothing had happened for longer than the stall timeout.
-      (instance as unknown as { state: { updatedAt: number } }).state.updatedAt = Date.now() - STALL_TIMEOUT_MS - 1000;
+      const chunk = (instance as unknown as { state: RenderState }).state.plan!.chunks[0]!;
+      chunk.heartbeatAt = Date.now() - STALL_TIMEOUT_MS - 1;
     });
-    expect(await runDurableObjectAlarm(stub)).toBe(true);
-    const snapshot = await renderJob(env, id).snapshot();
-    expect(snapshot.status).toBe("failed");
-    expect(snapshot.failureMessage).toMatch(/timed out: no progress for \d+ s/);
-    expect((await d1Row(id))?.status).toBe("failed");
+    expect((await job.beginChunk(0))?.chunk).toMatchObject({ attempts: 2, framesCaptured: 0 });
+  });
+
+  it("a whole-render step is claimed by one delivery at a time, and given back when it fails", async () => {
+    const id = await newRender();
+    const job = renderJob(env, id);
+    await job.beginPlanning();
+    expect(await job.claimStep("plan")).toBe(true);
+    expect(await job.claimStep("plan")).toBe(false);
+    expect(await job.claimStep("finalize")).toBe(true);
+    await job.releaseStep("plan");
+    expect(await job.claimStep("plan")).toBe(true);
+    await job.fail("deleted");
+    expect(await job.claimStep("finalize")).toBe(false);
   });
 });

@@ -19,7 +19,8 @@ import { compileScene } from "./compose/compile.ts";
 import { ComposeError, type MediaInfo } from "./compose/types.ts";
 import { tagOf } from "./compose/props.ts";
 import { SceneMedia } from "./media-store.ts";
-import { renderSettings } from "./scene-facts.ts";
+import { limitFacts, renderSettings } from "./scene-facts.ts";
+import { limitProblem } from "../../renders/render-limits.ts";
 import { configFrom } from "../../config.ts";
 import { Generator } from "../../generation/generator.ts";
 import { openKeys, type ProviderKeys } from "../../generation/keys.ts";
@@ -36,8 +37,6 @@ export interface SceneOptions {
   mode: GenerationMode;
 }
 
-/** How often a build in progress tells the RenderJob's watchdog it is alive. */
-const HEARTBEAT_MS = 60_000;
 /** Media fetched at once per build: enough to overlap downloads, bounded for the Worker. */
 const FETCH_PARALLELISM = 4;
 
@@ -70,22 +69,16 @@ export const buildScene: SourceBuilder = async (env: Env, spec: RenderSpec, job)
   const code = await source.text();
   const options = await sceneOptions(env, spec.assetId);
 
-  // Providers may take minutes per asset: tell the watchdog the build is alive meanwhile.
-  const heartbeat = setInterval(() => void job.heartbeat().catch(() => {}), HEARTBEAT_MS);
-  try {
-    const media = new SceneMedia(env, spec.assetId);
-    const tree = await evaluateAndGenerate(env, spec, job, code, options, media);
-    const { compiled, fileCount, bytes } = await compileInto(env, spec.assetId, tree, media);
-    for (const warning of compiled.warnings) await job.addWarning(warning);
-    await job.recordPrepared({
-      fps: compiled.fps,
-      // Frames mode: one still per top-level clip, from the middle of its window.
-      stills: spec.output === "stills" ? compiled.clips.map((c) => (c.start + c.end) / 2) : null,
-    });
-    await database.update(assets).set({ status: "ready", fileCount, unpackedBytes: bytes }).where(eq(assets.id, spec.assetId));
-  } finally {
-    clearInterval(heartbeat);
-  }
+  const media = new SceneMedia(env, spec.assetId);
+  const tree = await evaluateAndGenerate(env, spec, job, code, options, media);
+  const { compiled, fileCount, bytes } = await compileInto(env, spec.assetId, tree, media);
+  for (const warning of compiled.warnings) await job.addWarning(warning);
+  await job.recordPrepared({
+    fps: compiled.fps,
+    // Frames mode: one still per top-level clip, from the middle of its window.
+    stills: spec.output === "stills" ? compiled.clips.map((c) => (c.start + c.end) / 2) : null,
+  });
+  await database.update(assets).set({ status: "ready", fileCount, unpackedBytes: bytes }).where(eq(assets.id, spec.assetId));
 };
 
 /** Runs the code (generating what it awaits), then generates the rest of the tree's prompts. */
@@ -114,6 +107,10 @@ async function evaluateAndGenerate(
     if (err instanceof SandboxError) throw new RenderFailure(`Invalid render code: ${locatedMessage(err)}`, "invalid_source");
     throw err;
   }
+  // Code that awaits media is first seen whole here: refuse a scene over the limits before
+  // generating the rest of it.
+  const over = limitProblem(configFrom(env), limitFacts(tree, spec.output !== "stills"));
+  if (over) throw new RenderFailure(`scene: ${over.message}`, "invalid_source");
   // Generated media fits the frame the code declared (awaited elements, generated while the
   // code ran, assumed 16:9 unless they named an aspectRatio).
   generation.setFrame(renderSettings(tree));
