@@ -36,6 +36,13 @@ const ConfigSchema = z.object({
   generationParallelism: positiveInt.default(4),
   generationTimeoutMs: positiveInt.default(10 * 60_000),
   providerPollMs: positiveInt.default(2_000),
+  /** The largest render accepted (see src/renders/render-limits.ts): output frame width, height
+   *  and pixels (after the 4k scale), length in seconds, and frames (length × fps). */
+  maxWidth: positiveInt.default(7680),
+  maxHeight: positiveInt.default(7680),
+  maxPixels: positiveInt.default(7680 * 4320),
+  maxDurationSeconds: positiveInt.default(30 * 60),
+  maxFrames: positiveInt.default(30 * 60 * 60),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -70,6 +77,11 @@ export function configFrom(env: Env): Config {
       generationParallelism: env.GENERATION_PARALLELISM || undefined,
       generationTimeoutMs: env.GENERATION_TIMEOUT_MS || undefined,
       providerPollMs: env.PROVIDER_POLL_MS || undefined,
+      maxWidth: env.MAX_WIDTH || undefined,
+      maxHeight: env.MAX_HEIGHT || undefined,
+      maxPixels: env.MAX_PIXELS || undefined,
+      maxDurationSeconds: env.MAX_DURATION_SECONDS || undefined,
+      maxFrames: env.MAX_FRAMES || undefined,
     });
     cache.set(env, config);
   }

@@ -42,6 +42,8 @@ export interface Env {
   PROVIDER_POLL_MS?: string;
   /** How long a render step may go without progress before the watchdog sends it again (ms). */
   STEP_STALL_MS?: string;
+  /** Local fault drills only (src/jobs/fault-injection.ts); never set on a deployment. */
+  FAULT_INJECTION?: string;
   /** Provider API base URLs (default: the real APIs; local fakes in tests and offline dev). */
   FAL_BASE_URL?: string;
   REPLICATE_BASE_URL?: string;

@@ -6,6 +6,7 @@ import type { Env } from "../env.ts";
 import { RenderMessageSchema, type RenderMessage } from "./messages.ts";
 import { renderJob } from "./job-stub.ts";
 import { RenderFailure } from "../core/errors.ts";
+import { injectedFault } from "./fault-injection.ts";
 import { planRender } from "../render/plan.ts";
 import { prepareRender, type SourceBuilder } from "../render/prepare.ts";
 import { captureChunk } from "../render/capture.ts";
@@ -50,6 +51,15 @@ async function handleMessage(env: Env, message: Message<unknown>, builders: Reco
     return message.ack();
   }
   const msg = parsed.data;
+  const fault = injectedFault(env, msg);
+  if (fault === "drop") {
+    console.warn(`[fault] dropped ${msg.kind} of ${msg.renderId}`);
+    return message.ack();
+  }
+  if (fault === "duplicate") {
+    console.warn(`[fault] duplicated ${msg.kind} of ${msg.renderId}`);
+    await env.RENDER_QUEUE.send(msg, { delaySeconds: 0 });
+  }
   // Whole-render steps report nothing while they work: a heartbeat tells the watchdog they
   // live (captures report every frame batch themselves).
   const heartbeat = msg.kind === "capture" ? null : setInterval(() => void renderJob(env, msg.renderId).heartbeat(msg.kind).catch(() => {}), HEARTBEAT_MS);

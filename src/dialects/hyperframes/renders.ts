@@ -13,6 +13,7 @@ import { jsonBody } from "../../api/json-body.ts";
 import { createRender } from "../../renders/create-render.ts";
 import { checkProject } from "../../renders/check-project.ts";
 import { projectAsset } from "../../renders/project-source.ts";
+import { discardAsset } from "../../assets/store-project.ts";
 import { cancelRender, ownedRender } from "../../renders/owned-render.ts";
 import { renderJob } from "../../jobs/job-stub.ts";
 import { CreateRenderSchema, ListQuerySchema } from "./schemas.ts";
@@ -38,11 +39,18 @@ renderRoutes.post("/", async (c) => {
     if (!check.ok) throw new DomainError("invalid", "invalid_parameter", `callback_url ${check.reason}`, "callback_url");
   }
   const assetId = await projectAsset(c.env, accountId, body.project);
+  // A project sent inline (base64, url) is this request's alone: refused, it leaves nothing.
+  const discardInline = async (err: unknown): Promise<never> => {
+    if (body.project.type !== "asset_id") await discardAsset(c.env, assetId);
+    throw err;
+  };
   const { entry } = await checkProject(c.env, assetId, {
     entry: body.composition,
     aspectRatio: body.aspect_ratio ?? null,
     variables: body.variables,
-  });
+    fps: body.fps,
+    resolution: body.resolution,
+  }).catch(discardInline);
   const row = await createRender(c.env, {
     id: newRenderId(),
     dialect: DIALECT,
@@ -62,7 +70,7 @@ renderRoutes.post("/", async (c) => {
     callbackUrl: body.callback_url ?? null,
     origin,
     slots: { scope: accountId, max: config.maxConcurrentRenders },
-  });
+  }).catch(discardInline);
   return c.json({ data: { render_id: row.id } });
 });
 

@@ -2,15 +2,27 @@
 import { z } from "zod";
 import { normaliseSha256 } from "../../lib/hash.ts";
 import { AspectRatio, OutputFormat, Quality, Resolution, RenderStatus } from "../../jobs/render-state.ts";
+import { isZipMediaType, ZIP_MEDIA_TYPES } from "../../assets/zip-media-type.ts";
 
 // Whether a URL may be fetched is decided later (src/lib/url-safety.ts): it depends on config.
 const url = z.string().url().max(2048);
 
 const sha256Text = z.string().refine((v) => normaliseSha256(v) !== null, "must be a SHA-256 digest (hex or base64)");
 
+// A direct upload is a project zip: announcing anything else is refused before a URL is signed.
+const zipContentType = z
+  .string()
+  .min(1)
+  .max(255)
+  .superRefine((value, ctx) => {
+    if (!isZipMediaType(value)) {
+      ctx.addIssue({ code: "custom", message: `must be a zip archive type (${ZIP_MEDIA_TYPES.join(", ")}), got '${value}'` });
+    }
+  });
+
 export const DirectUploadSchema = z.object({
   filename: z.string().min(1).max(255),
-  content_type: z.string().min(1).max(255).default("application/zip"),
+  content_type: zipContentType.default("application/zip"),
   size_bytes: z.number().int().positive(),
   checksum_sha256: sha256Text.optional(),
 });
@@ -23,6 +35,42 @@ export const ProjectSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("base64"), media_type: z.literal("application/zip"), data: z.string().min(1) }),
 ]);
 
+/** Render variables travel into every page load of the render (and its D1 row): bounded. */
+export const VARIABLE_LIMITS = { maxKeys: 200, maxStringLength: 10_000, maxDepth: 16, maxJsonBytes: 64 * 1024 };
+
+/** The first way `variables` is too big, with the path of the value at fault. Walks without
+ *  recursion, so a hostile nesting depth cannot exhaust the stack before it is refused. */
+function variablesTooBig(variables: Record<string, unknown>): { path: string[]; message: string } | null {
+  const { maxKeys, maxStringLength, maxDepth, maxJsonBytes } = VARIABLE_LIMITS;
+  const count = Object.keys(variables).length;
+  if (count > maxKeys) return { path: [], message: `has ${count} keys; at most ${maxKeys} are allowed` };
+  const tooLong = (length: number) => `${length} characters; at most ${maxStringLength} are allowed`;
+  const stack: { value: unknown; path: string[] }[] = [{ value: variables, path: [] }];
+  // Every value takes at least a byte of JSON: past maxJsonBytes values the size is over too.
+  for (let visited = 0; stack.length; visited++) {
+    if (visited > maxJsonBytes) return { path: [], message: `is more than ${maxJsonBytes} bytes as JSON` };
+    const { value, path } = stack.pop()!;
+    if (path.length > maxDepth) return { path, message: `is nested more than ${maxDepth} levels deep` };
+    if (typeof value === "string" && value.length > maxStringLength) return { path, message: `is a string of ${tooLong(value.length)}` };
+    if (value === null || typeof value !== "object") continue;
+    for (const [key, item] of Object.entries(value)) {
+      if (key.length > maxStringLength) return { path, message: `has a key of ${tooLong(key.length)}` };
+      stack.push({ value: item, path: [...path, key] });
+    }
+  }
+  const bytes = new TextEncoder().encode(JSON.stringify(variables)).length;
+  if (bytes > maxJsonBytes) return { path: [], message: `is ${bytes} bytes as JSON; at most ${maxJsonBytes} are allowed` };
+  return null;
+}
+
+const Variables = z
+  .record(z.string(), z.unknown())
+  .superRefine((variables, ctx) => {
+    const problem = variablesTooBig(variables);
+    if (problem) ctx.addIssue({ code: "custom", message: problem.message, path: problem.path });
+  })
+  .pipe(z.record(z.string(), z.json()));
+
 export const CreateRenderSchema = z
   .object({
     project: ProjectSchema,
@@ -32,7 +80,7 @@ export const CreateRenderSchema = z
     resolution: Resolution.default("1080p"),
     aspect_ratio: AspectRatio.optional(),
     composition: z.string().min(1).max(512).default("index.html"),
-    variables: z.record(z.string(), z.json()).default({}),
+    variables: Variables.default({}),
     title: z.string().max(500).optional(),
     callback_url: url.optional(),
     callback_id: z.string().max(500).optional(),
