@@ -40,6 +40,11 @@ export interface Env {
   GENERATION_PARALLELISM?: string;
   GENERATION_TIMEOUT_MS?: string;
   PROVIDER_POLL_MS?: string;
+  MAX_WIDTH?: string;
+  MAX_HEIGHT?: string;
+  MAX_PIXELS?: string;
+  MAX_DURATION_SECONDS?: string;
+  MAX_FRAMES?: string;
   /** How long a render step may go without progress before the watchdog sends it again (ms). */
   STEP_STALL_MS?: string;
   /** Local fault drills only (src/jobs/fault-injection.ts); never set on a deployment. */

@@ -11,6 +11,7 @@ import { checkSignedPath, signPath } from "../lib/signing.ts";
 import { sha256OfStream } from "../lib/hash.ts";
 import { r2Keys } from "./layout.ts";
 import { finishDirectUpload } from "./store-project.ts";
+import { isZipMediaType } from "./zip-media-type.ts";
 
 const PURPOSE = "upload";
 export const UPLOAD_PATH_PREFIX = "/v1/uploads/";
@@ -76,6 +77,14 @@ export async function receiveUpload(env: Env, request: Request, assetId: string,
   }
   const asset = await pendingAsset(env, assetId);
   checkNotExpired(asset);
+  // The announced type was a zip; bytes sent as something else are not the project.
+  const contentType = request.headers.get("content-type");
+  if (contentType && !isZipMediaType(contentType)) {
+    throw new DomainError("invalid", "invalid_request",
+      `upload Content-Type '${contentType.slice(0, 100)}' is not a zip archive; send the project zip with upload_headers`,
+      "content_type",
+    );
+  }
   const length = Number(request.headers.get("content-length") ?? NaN);
   if (!Number.isSafeInteger(length) || length !== asset.sizeBytes || !request.body) {
     throw new DomainError("invalid", "upload_size_mismatch",

@@ -11,9 +11,12 @@ import { sha256Hex } from "../lib/hash.ts";
 import { contentTypeFor } from "./project-paths.ts";
 import { deletePrefix, r2Keys } from "./layout.ts";
 import { DEFAULT_UNPACK_LIMITS, unpackZip, type UnpackSummary } from "./unpack.ts";
+import { checkStoredDirectory } from "./zip-directory.ts";
 
 /** Unpacks the asset's stored source.zip, streaming from R2. Removes partial files on failure. */
 export async function unpackStoredSource(env: Env, assetId: string): Promise<UnpackSummary> {
+  // Links and unsafe names are refused from the directory, before a single file is written.
+  await checkStoredDirectory(env.BUCKET, r2Keys.assetSource(assetId));
   const source = await env.BUCKET.get(r2Keys.assetSource(assetId));
   if (!source) throw new Error(`asset ${assetId} has no stored source`);
   try {
@@ -68,6 +71,12 @@ export async function storeProject(env: Env, upload: ProjectUpload): Promise<Ass
     await deletePrefix(env.BUCKET, r2Keys.assetPrefix(assetId));
     throw err;
   }
+}
+
+/** Removes an asset whole: every R2 object under its prefix and its D1 row. */
+export async function discardAsset(env: Env, assetId: string): Promise<void> {
+  await deletePrefix(env.BUCKET, r2Keys.assetPrefix(assetId));
+  await db(env.DB).delete(assets).where(eq(assets.id, assetId));
 }
 
 /** Marks a directly uploaded asset ready after unpacking it; undoes everything if it is invalid. */

@@ -3,7 +3,7 @@
 // a cap on the number of entries. Only one file is held in memory at a time.
 import { Unzip, UnzipInflate } from "fflate";
 import { DomainError } from "../core/errors.ts";
-import { checkProjectPath } from "./project-paths.ts";
+import { checkProjectPath, printableName } from "./project-paths.ts";
 import { concatBytes } from "../lib/bytes.ts";
 
 export interface UnpackLimits {
@@ -53,7 +53,7 @@ export async function unpackZip(
     entries++;
     if (entries > limits.maxEntries) throw invalid(`zip has more than ${limits.maxEntries} entries`);
     const check = checkProjectPath(file.name);
-    if (!check.ok) throw invalid(`zip entry '${file.name}' ${check.reason}`);
+    if (!check.ok) throw invalid(`zip entry '${printableName(file.name)}' ${check.reason}`);
     if (file.name.endsWith("/") || IGNORED.test(check.path)) return; // directories, OS junk
     const chunks: Uint8Array[] = [];
     let size = 0;

@@ -9,6 +9,7 @@ import { planAudio } from "./audio-plan.ts";
 import { captureStills } from "./stills.ts";
 import { frameCountFor, pendingChunks } from "./chunks.ts";
 import { recordBlockedRequests, scaleFor, sessionOptionsFor } from "./capture-settings.ts";
+import { limitProblem } from "../renders/render-limits.ts";
 
 const DEFAULT_SIZE = { width: 1920, height: 1080 };
 
@@ -30,6 +31,8 @@ export async function planRender(env: Env, renderId: string): Promise<void> {
       if (spec.output === "stills" && !probe.errors.length && probe.hasRoot) {
         // Stills are taken here, with the page that is already open, at the composition's size.
         const times = stills ?? [0];
+        const tooBig = limitProblem(config, { width: probe.width, height: probe.height, scale: 1, durationSeconds: null, fps: spec.fps });
+        if (tooBig) throw new CompositionError(`composition: ${tooBig.message}`);
         await session.resize(probe.width ?? DEFAULT_SIZE.width, probe.height ?? DEFAULT_SIZE.height);
         await captureStills(env, renderId, session, times, job, probe.duration ?? 0);
         return;
@@ -49,6 +52,15 @@ export async function planRender(env: Env, renderId: string): Promise<void> {
         "composition never declares a duration: set data-duration on the root element or register a GSAP timeline in window.__timelines",
       );
     }
+    // Sizes set by script and durations only the timelines know are first seen here.
+    const over = limitProblem(config, {
+      width: probe.width ?? DEFAULT_SIZE.width,
+      height: probe.height ?? DEFAULT_SIZE.height,
+      scale: scaleFor(spec.resolution),
+      durationSeconds: probe.duration,
+      fps: spec.fps,
+    });
+    if (over) throw new CompositionError(`composition: ${over.message}`);
     const frameCount = frameCountFor(probe.duration, spec.fps);
     const { audio, warnings } = planAudio(options.url, probe.audio);
     for (const warning of [...probe.warnings, ...warnings]) await job.addWarning(warning);

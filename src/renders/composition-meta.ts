@@ -1,5 +1,6 @@
 // What a render request is checked against, read from the entry page without a browser:
-// the root's authored size (for aspect_ratio) and its declared variables.
+// the root's authored size (for aspect_ratio and the size limits), its declared duration (for
+// the length limits) and its declared variables.
 //
 // Render-time variables are checked against what the composition declares in
 // `data-composition-variables` (on <html> or the root [data-composition-id] element), with
@@ -34,13 +35,15 @@ function parseDeclarations(raw: string): VariableDeclaration[] {
 export interface CompositionMeta {
   width: number | null;
   height: number | null;
+  /** data-duration in seconds; null when the page's timelines decide it (known at planning). */
+  duration: number | null;
   variables: VariableDeclaration[];
 }
 
 /** Reads the entry page's HTML once, streaming it through HTMLRewriter. */
 export async function readCompositionMeta(html: Response): Promise<CompositionMeta> {
   const found: string[] = [];
-  const meta: CompositionMeta = { width: null, height: null, variables: [] };
+  const meta: CompositionMeta = { width: null, height: null, duration: null, variables: [] };
   let rootSeen = false;
   const collect = (el: Element) => {
     const attr = el.getAttribute("data-composition-variables");
@@ -58,6 +61,7 @@ export async function readCompositionMeta(html: Response): Promise<CompositionMe
         rootSeen = true;
         meta.width = dimension(el.getAttribute("data-width"));
         meta.height = dimension(el.getAttribute("data-height"));
+        meta.duration = dimension(el.getAttribute("data-duration"));
         collect(el);
       },
     })

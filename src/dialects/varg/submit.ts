@@ -16,7 +16,8 @@ import type { VargElementJson } from "./tree.ts";
 import { evaluateScene } from "./sandbox/index.ts";
 import { locatedMessage, SandboxError } from "./sandbox/errors.ts";
 import { collectMedia } from "./compose/collect.ts";
-import { estimatedFrames, isImageOnly, renderSettings } from "./scene-facts.ts";
+import { estimatedFrames, isImageOnly, limitFacts, renderSettings } from "./scene-facts.ts";
+import { limitProblem } from "../../renders/render-limits.ts";
 import { SCENE_BUILDER, sceneKey, sceneOptionsKey, type SceneOptions } from "./build-scene.ts";
 import { sealKeys, type ProviderKeys } from "../../generation/keys.ts";
 import { refusal } from "../../generation/generator.ts";
@@ -116,6 +117,8 @@ export async function submitScene(
   }
   // An explicit output wins; otherwise an image-only scene gives frames (as the seed says).
   const frames = body.output === "frames" || (body.output === undefined && tree !== null && isImageOnly(tree));
+  const over = tree && limitProblem(config, limitFacts(tree, !frames));
+  if (over) throw new DomainError("invalid", "invalid_source", `scene: ${over.message}`, "code");
   const fps = tree ? renderSettings(tree).fps : 30;
 
   // The project starts empty ("building"): the prepare phase compiles the scene into it.

@@ -1,0 +1,13 @@
+// The media types a project zip may be announced and sent as: the registered one and the names
+// browsers and Windows give zips. Anything else (an HTML page, a video, octet-stream) is not
+// a project, and is refused before any byte is stored.
+export const ZIP_MEDIA_TYPES = ["application/zip", "application/x-zip-compressed", "application/x-zip"] as const;
+
+/** The media type alone, lower-cased: "Application/ZIP; charset=binary" → "application/zip". */
+export function mediaTypeOf(contentType: string): string {
+  return contentType.split(";")[0]!.trim().toLowerCase();
+}
+
+export function isZipMediaType(contentType: string): boolean {
+  return (ZIP_MEDIA_TYPES as readonly string[]).includes(mediaTypeOf(contentType));
+}
