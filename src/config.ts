@@ -21,6 +21,15 @@ const ConfigSchema = z.object({
   urlFetchTimeoutMs: positiveInt,
   frameTimeoutMs: positiveInt,
   publicOrigin: z.string().url().optional(),
+  /** Browser origins allowed to call the API with CORS ("*" for any; none by default). */
+  corsAllowedOrigins: z
+    .string()
+    .default("")
+    .transform((v) => v.split(/[\s,]+/).filter(Boolean)),
+  /** Lifetime of signed SSE URLs: how long a browser has to open the stream (not how long it lasts). */
+  eventsUrlTtlSeconds: positiveInt.default(300),
+  /** Secret: guards the one-time setup page that hands the deployer the first API key. */
+  setupSecret: z.string().optional(),
   /** varg dialect: requests per minute and concurrent renders per user (the seed's 10 and 5). */
   vargRateLimitPerMinute: positiveInt.default(10),
   vargMaxConcurrentRenders: positiveInt.default(5),
@@ -68,6 +77,9 @@ export function configFrom(env: Env): Config {
       urlFetchTimeoutMs: env.URL_FETCH_TIMEOUT_MS,
       frameTimeoutMs: env.FRAME_TIMEOUT_MS,
       publicOrigin: env.PUBLIC_ORIGIN || undefined,
+      corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS || undefined,
+      eventsUrlTtlSeconds: env.EVENTS_URL_TTL_SECONDS || undefined,
+      setupSecret: env.SETUP_SECRET || undefined,
       vargRateLimitPerMinute: env.VARG_RATE_LIMIT_PER_MINUTE || undefined,
       vargMaxConcurrentRenders: env.VARG_MAX_CONCURRENT_RENDERS || undefined,
       vargKeepaliveMs: env.VARG_KEEPALIVE_MS || undefined,

@@ -31,6 +31,12 @@ export interface Env {
   FRAME_TIMEOUT_MS: string;
   /** Optional: origin the browser uses to load composition pages (defaults to the request origin). */
   PUBLIC_ORIGIN?: string;
+  /** Browser origins allowed to call the API (comma-separated, or "*"). */
+  CORS_ALLOWED_ORIGINS?: string;
+  /** Seconds a signed SSE URL may be opened in (default 300). */
+  EVENTS_URL_TTL_SECONDS?: string;
+  /** Secret: unlocks the one-time setup page (/setup) that creates the first API key. */
+  SETUP_SECRET?: string;
   VARG_RATE_LIMIT_PER_MINUTE?: string;
   VARG_MAX_CONCURRENT_RENDERS?: string;
   VARG_KEEPALIVE_MS?: string;

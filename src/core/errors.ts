@@ -32,7 +32,8 @@ export type ErrorCode =
   | "upload_expired"
   | "idempotency_key_reused"
   | "idempotency_request_in_progress"
-  | "enqueue_failed";
+  | "enqueue_failed"
+  | "setup_closed"; // the one-time setup is disabled or already done
 
 export class DomainError extends Error {
   override name = "DomainError";

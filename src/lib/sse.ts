@@ -83,3 +83,9 @@ export function sseResponse(source: ReadableStream<Uint8Array>, options: SseOpti
 export function sseFrame(id: number, name: string, data: unknown): string {
   return `id: ${id}\nevent: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
 }
+
+/** The `Last-Event-ID` a reconnecting client sends (EventSource does it by itself), if any. */
+export function parseLastEventId(header: string | undefined | null): number | null {
+  const id = Number.parseInt(header ?? "", 10);
+  return Number.isFinite(id) ? id : null;
+}

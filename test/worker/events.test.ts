@@ -3,38 +3,7 @@ import { env } from "cloudflare:test";
 import { renderJob } from "../../src/jobs/job-stub.ts";
 import { pendingChunks } from "../../src/render/chunks.ts";
 import { api, createAccount, createRender, uploadProject } from "./helpers.ts";
-
-interface SseEvent {
-  id: string;
-  event: string;
-  data: { status: string; progress: number };
-}
-
-/** Reads SSE frames from a stream as they arrive. */
-function sseReader(res: Response) {
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  const raw: string[] = [];
-  return {
-    raw,
-    async next(): Promise<SseEvent | null> {
-      for (;;) {
-        const end = buffer.indexOf("\n\n");
-        if (end >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          raw.push(block);
-          if (block.startsWith(":")) continue; // comment (keepalive)
-          const field = (name: string) => block.split("\n").find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2) ?? "";
-          return { id: field("id"), event: field("event"), data: JSON.parse(field("data")) };
-        }
-        const { value, done } = await reader.read();
-        if (done) return null;
-        buffer += value;
-      }
-    },
-  };
-}
+import { sseReader } from "./sse-reader.ts";
 
 async function newRender() {
   const { key } = await createAccount();

@@ -11,6 +11,7 @@ import { completeUpload, createDirectUpload } from "../../assets/direct-upload.t
 import { normaliseSha256 } from "../../lib/hash.ts";
 import { signedFileUrl } from "../../api/files.ts";
 import { r2Keys } from "../../assets/layout.ts";
+import { docs } from "./docs.ts";
 
 /** Room for multipart boundaries and part headers on top of the file itself. */
 const MULTIPART_OVERHEAD = 64 * 1024;
@@ -28,7 +29,7 @@ async function assetView(env: Env, origin: string, asset: AssetRow) {
   };
 }
 
-assetRoutes.post("/", async (c) => {
+assetRoutes.post("/", docs.uploadAsset, async (c) => {
   const { maxProjectBytes } = configFrom(c.env);
   const declared = Number(c.req.header("content-length") ?? "0");
   if (declared > maxProjectBytes + MULTIPART_OVERHEAD) throw tooLarge(maxProjectBytes);
@@ -50,7 +51,7 @@ assetRoutes.post("/", async (c) => {
   return c.json({ data: await assetView(c.env, new URL(c.req.url).origin, asset) });
 });
 
-assetRoutes.post("/direct-uploads", async (c) => {
+assetRoutes.post("/direct-uploads", docs.createDirectUpload, async (c) => {
   const body = await jsonBody(c.req.raw, DirectUploadSchema);
   const { maxProjectBytes } = configFrom(c.env);
   if (body.size_bytes > maxProjectBytes) throw tooLarge(maxProjectBytes, "size_bytes");
@@ -63,7 +64,7 @@ assetRoutes.post("/direct-uploads", async (c) => {
   return c.json({ data });
 });
 
-assetRoutes.post("/:id/complete", async (c) => {
+assetRoutes.post("/:id/complete", docs.completeUpload, async (c) => {
   const body = await jsonBody(c.req.raw, CompleteUploadSchema, true);
   const asset = await completeUpload(
     c.env,

@@ -10,10 +10,12 @@ import { renderRoutes } from "./renders.ts";
 import { userRoutes } from "./users.ts";
 import { webhookRoutes } from "./webhooks.ts";
 import { hyperframesError } from "./errors.ts";
+import { dialectDocs } from "./docs.ts";
 
 export const hyperframesApi = new Hono<AppEnv>();
 
 hyperframesApi.onError(hyperframesError);
+hyperframesApi.use("*", dialectDocs);
 hyperframesApi.use("*", requireApiKey);
 hyperframesApi.use(
   "*",

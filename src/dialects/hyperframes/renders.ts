@@ -8,19 +8,19 @@ import { renders, webhookAttempts } from "../../db/schema.ts";
 import { DomainError, fromZodError } from "../../core/errors.ts";
 import { randomToken } from "../../lib/ids.ts";
 import { checkOutboundUrl } from "../../lib/url-safety.ts";
-import { sseFrame, sseResponse } from "../../lib/sse.ts";
 import { jsonBody } from "../../api/json-body.ts";
 import { createRender } from "../../renders/create-render.ts";
 import { checkProject } from "../../renders/check-project.ts";
 import { projectAsset } from "../../renders/project-source.ts";
 import { discardAsset } from "../../assets/store-project.ts";
 import { cancelRender, ownedRender } from "../../renders/owned-render.ts";
-import { renderJob } from "../../jobs/job-stub.ts";
 import { CreateRenderSchema, ListQuerySchema } from "./schemas.ts";
-import { eventData, renderDetail } from "./presenter.ts";
+import { renderDetail } from "./presenter.ts";
+import { renderEvents } from "./events.ts";
+import { docs } from "./docs.ts";
+import { signedEventsUrl } from "../../api/event-urls.ts";
 
 export const DIALECT = "hyperframes";
-const KEEPALIVE_MS = 15_000;
 const newRenderId = () => `hfr_${randomToken(24)}`;
 
 export const renderRoutes = new Hono<AppEnv>();
@@ -29,7 +29,7 @@ function requestOrigin(c: { env: AppEnv["Bindings"]; req: { url: string } }): st
   return new URL(c.req.url).origin;
 }
 
-renderRoutes.post("/", async (c) => {
+renderRoutes.post("/", docs.createRender, async (c) => {
   const body = await jsonBody(c.req.raw, CreateRenderSchema);
   const origin = configFrom(c.env).publicOrigin ?? requestOrigin(c);
   const config = configFrom(c.env);
@@ -74,13 +74,13 @@ renderRoutes.post("/", async (c) => {
   return c.json({ data: { render_id: row.id } });
 });
 
-renderRoutes.get("/:id", async (c) => {
+renderRoutes.get("/:id", docs.getRender, async (c) => {
   const row = await ownedRender(c.env, c.get("accountId"), c.req.param("id"));
   return c.json({ data: await renderDetail(c.env, row, requestOrigin(c)) });
 });
 
 // Cursor = "<createdAt>:<id>" of the last row returned; newest first.
-renderRoutes.get("/", async (c) => {
+renderRoutes.get("/", docs.listRenders, async (c) => {
   const query = ListQuerySchema.safeParse(c.req.query());
   if (!query.success) throw fromZodError(query.error);
   const { limit, token } = query.data;
@@ -107,23 +107,22 @@ renderRoutes.get("/", async (c) => {
   });
 });
 
-// Live status and progress as Server-Sent Events; resumable with Last-Event-ID; the stream
-// ends when the render does.
-renderRoutes.get("/:id/events", async (c) => {
+// Live status and progress as Server-Sent Events (see events.ts).
+renderRoutes.get("/:id/events", docs.renderEvents, async (c) => {
   const row = await ownedRender(c.env, c.get("accountId"), c.req.param("id"));
-  const lastEventId = Number.parseInt(c.req.header("last-event-id") ?? "", 10);
-  const stream = await renderJob(c.env, row.id).eventStream(Number.isFinite(lastEventId) ? lastEventId : null);
-  // `status` when the status changed (and first on every stream), `progress` otherwise.
-  return sseResponse(stream, {
-    frame: ({ seq, event }, previous) =>
-      sseFrame(seq, previous?.event.status === event.status ? "progress" : "status", eventData(event)),
-    keepaliveMs: KEEPALIVE_MS,
-    keepalive: ": keepalive",
-  });
+  return renderEvents(c.env, row, c.req.raw);
+});
+
+// The same stream for a browser: EventSource cannot send the key, so it gets a signed URL.
+renderRoutes.get("/:id/events-url", docs.renderEventsUrl, async (c) => {
+  const row = await ownedRender(c.env, c.get("accountId"), c.req.param("id"));
+  const { url, expiresAt } = await signedEventsUrl(c.env, requestOrigin(c), DIALECT, row.id);
+  c.header("cache-control", "no-store");
+  return c.json({ data: { url, expires_at: Math.floor(expiresAt / 1000) } });
 });
 
 // Every webhook delivery attempt for this render, oldest first.
-renderRoutes.get("/:id/webhooks", async (c) => {
+renderRoutes.get("/:id/webhooks", docs.renderWebhooks, async (c) => {
   const row = await ownedRender(c.env, c.get("accountId"), c.req.param("id"));
   const attempts = await db(c.env.DB)
     .select()
@@ -143,7 +142,7 @@ renderRoutes.get("/:id/webhooks", async (c) => {
   });
 });
 
-renderRoutes.delete("/:id", async (c) => {
+renderRoutes.delete("/:id", docs.deleteRender, async (c) => {
   const row = await ownedRender(c.env, c.get("accountId"), c.req.param("id"));
   await cancelRender(c.env, row);
   return c.json({ data: { render_id: row.id, deleted: true } });

@@ -124,3 +124,80 @@ export const ListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   token: z.string().optional(),
 });
+
+// Response shapes (besides RenderDetailSchema), for the OpenAPI document and the presenters' types.
+
+/** `{"data": …}`: every success answer of this dialect. */
+export const dataEnvelope = <T extends z.ZodType>(data: T) => z.object({ data });
+
+export const ErrorSchema = z.object({
+  error: z.object({
+    code: z.string().describe("e.g. invalid_parameter, authentication_failed, rate_limit_exceeded, hyperframes_render_not_found"),
+    message: z.string(),
+    param: z.string().optional().describe("The request field at fault."),
+  }),
+}).meta({ id: "HyperFramesError" });
+
+/** The legacy multipart upload: the project zip in field `file`. */
+export const AssetUploadFormSchema = z.object({ file: z.file().describe("The project zip (index.html at its root).") });
+
+export const AssetSchema = z.object({
+  asset_id: z.string(),
+  url: z.string().describe("Signed, expiring download URL of the zip."),
+  mime_type: z.string(),
+  size_bytes: z.number().int(),
+  status: z.string().describe("pending_upload | ready | failed"),
+});
+
+export const DirectUploadCreatedSchema = z.object({
+  asset_id: z.string(),
+  upload_url: z.string().describe("PUT the bytes here with exactly upload_headers and no API key."),
+  upload_headers: z.record(z.string(), z.string()),
+  expires_in_seconds: z.number().int(),
+  max_bytes: z.number().int(),
+  status: z.literal("pending_upload"),
+});
+
+export const RenderCreatedSchema = z.object({ render_id: z.string() });
+export const RenderDeletedSchema = z.object({ render_id: z.string(), deleted: z.literal(true) });
+
+export const RenderListSchema = z.object({
+  data: z.array(RenderDetailSchema),
+  has_more: z.boolean(),
+  next_token: z.string().nullable(),
+});
+
+/** The data of an SSE `status` / `progress` event. */
+export const RenderEventSchema = z.object({
+  render_id: z.string(),
+  status: RenderStatus,
+  progress: z.number(),
+  eta_seconds: z.number().nullable(),
+  frames_total: z.number().nullable(),
+  failure_message: z.string().nullable(),
+});
+
+export const EventsUrlSchema = z.object({
+  url: z.string().describe("Open with `new EventSource(url)`: no API key, this render only, from any origin."),
+  expires_at: z.number().int().describe("Unix seconds; the URL cannot be opened after this (an open stream goes on)."),
+});
+
+export const WebhookAttemptSchema = z.object({
+  attempt: z.number().int(),
+  event: z.string(),
+  url: z.string(),
+  status_code: z.number().int().nullable(),
+  error: z.string().nullable(),
+  duration_ms: z.number().int(),
+  created_at: z.number().int(),
+});
+
+export const UserSchema = z.object({
+  account_id: z.string(),
+  username: z.string().nullable(),
+  name: z.string().nullable(),
+  api_key_id: z.string(),
+  created_at: z.number().int().nullable(),
+});
+
+export const WebhookSecretSchema = z.object({ secret: z.string(), scheme: z.string() });

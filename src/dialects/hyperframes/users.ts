@@ -4,10 +4,11 @@ import { eq } from "drizzle-orm";
 import type { AppEnv } from "../../env.ts";
 import { db } from "../../db/client.ts";
 import { accounts } from "../../db/schema.ts";
+import { docs } from "./docs.ts";
 
 export const userRoutes = new Hono<AppEnv>();
 
-userRoutes.get("/me", async (c) => {
+userRoutes.get("/me", docs.me, async (c) => {
   const account = await db(c.env.DB).select().from(accounts).where(eq(accounts.id, c.get("accountId"))).get();
   return c.json({
     data: {

@@ -8,12 +8,14 @@ import { limitRequests } from "../../api/rate-limit.ts";
 import type { SourceBuilder } from "../../render/prepare.ts";
 import { vargError } from "./errors.ts";
 import { vargRoutes } from "./routes.ts";
+import { dialectDocs } from "./docs.ts";
 import { buildScene, SCENE_BUILDER } from "./build-scene.ts";
 import { vargScope } from "./submit.ts";
 
 export const vargApi = new Hono<AppEnv>();
 
 vargApi.onError(vargError);
+vargApi.use("*", dialectDocs);
 vargApi.use("*", requireApiKey);
 vargApi.use(
   "*",

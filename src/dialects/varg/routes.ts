@@ -8,17 +8,18 @@ import { renders } from "../../db/schema.ts";
 import { DomainError } from "../../core/errors.ts";
 import { signedFileUrl } from "../../api/files.ts";
 import { jsonBody } from "../../api/json-body.ts";
-import { sseFrame, sseResponse } from "../../lib/sse.ts";
 import { ownedRender } from "../../renders/owned-render.ts";
-import { renderJob } from "../../jobs/job-stub.ts";
-import { isTerminal } from "../../jobs/render-state.ts";
 import { ListJobsQuerySchema, SubmitRenderSchema } from "./schemas.ts";
-import { estimatedDurationMs, jobView, listItem, stageOf } from "./presenter.ts";
+import { estimatedDurationMs, jobView, listItem } from "./presenter.ts";
+import { jobStream, vargOrigin } from "./stream.ts";
+import { docs } from "./docs.ts";
+import { signedEventsUrl } from "../../api/event-urls.ts";
+import { DIALECT } from "./submit.ts";
 import { submitScene } from "./submit.ts";
 
 export const vargRoutes = new Hono<AppEnv>();
 
-const origin = (c: { env: Env; req: { url: string } }) => configFrom(c.env).publicOrigin ?? new URL(c.req.url).origin;
+const origin = (c: { env: Env; req: { raw: Request } }) => vargOrigin(c.env, c.req.raw);
 
 /** How many of the account's renders run and wait right now (the seed's `queue`). */
 async function queueOf(env: Env, accountId: string) {
@@ -31,7 +32,7 @@ async function queueOf(env: Env, accountId: string) {
   return { active: of("rendering"), waiting: of("queued") };
 }
 
-vargRoutes.post("/render", async (c) => {
+vargRoutes.post("/render", docs.submit, async (c) => {
   const { vargMaxCodeBytes } = configFrom(c.env);
   // Refuse a huge body before reading it (the code is JSON-escaped, so allow for that).
   if (Number(c.req.header("content-length") ?? 0) > vargMaxCodeBytes * 2 + 64 * 1024) {
@@ -51,38 +52,26 @@ vargRoutes.post("/render", async (c) => {
   );
 });
 
-vargRoutes.get("/render/jobs/:id", async (c) => {
+vargRoutes.get("/render/jobs/:id", docs.job, async (c) => {
   const row = await ownedRender(c.env, c.get("accountId"), c.req.param("id"));
   return c.json(await jobView(c.env, row, origin(c)));
 });
 
-// `status` events carry the poll JSON on every change; the stream ends with the job, or after
-// the seed's 15 minutes with a `timeout` event (reconnect with Last-Event-ID to go on).
-vargRoutes.get("/render/jobs/:id/stream", async (c) => {
-  const accountId = c.get("accountId");
-  const row = await ownedRender(c.env, accountId, c.req.param("id"));
-  const config = configFrom(c.env);
-  const lastEventId = Number.parseInt(c.req.header("last-event-id") ?? "", 10);
-  const stream = await renderJob(c.env, row.id).eventStream(Number.isFinite(lastEventId) ? lastEventId : null);
-  return sseResponse(stream, {
-    frame: async ({ seq, event }) => {
-      if (isTerminal(event.status)) {
-        // The RenderJob writes D1 before it announces the end: the row has the output URLs.
-        const final = await ownedRender(c.env, accountId, row.id).catch(() => row);
-        return sseFrame(seq, "status", await jobView(c.env, final, origin(c), false));
-      }
-      const job = await jobView(c.env, { ...row, status: event.status, startedAt: event.startedAt }, origin(c), false);
-      const stage = event.status === "completed" || event.status === "failed" ? {} : stageOf(event.generation, event.planned);
-      return sseFrame(seq, "status", { ...job, progress: event.progress, ...stage, estimated_duration_ms: estimatedDurationMs(event.framesTotal) });
-    },
-    keepaliveMs: config.vargKeepaliveMs,
-    keepalive: ":keepalive",
-    timeoutMs: config.vargStreamTimeoutMs,
-    timeoutFrame: `event: timeout\ndata: ${JSON.stringify({ job_id: row.id, message: "stream timed out; reconnect or poll" })}\n\n`,
-  });
+// The job's SSE stream (see stream.ts).
+vargRoutes.get("/render/jobs/:id/stream", docs.stream, async (c) => {
+  const row = await ownedRender(c.env, c.get("accountId"), c.req.param("id"));
+  return jobStream(c.env, row, c.req.raw);
 });
 
-vargRoutes.get("/jobs", async (c) => {
+// The same stream for a browser: EventSource cannot send the key, so it gets a signed URL.
+vargRoutes.get("/render/jobs/:id/events-url", docs.eventsUrl, async (c) => {
+  const row = await ownedRender(c.env, c.get("accountId"), c.req.param("id"));
+  const { url, expiresAt } = await signedEventsUrl(c.env, new URL(c.req.url).origin, DIALECT, row.id);
+  c.header("cache-control", "no-store");
+  return c.json({ url, expires_at: new Date(expiresAt).toISOString() });
+});
+
+vargRoutes.get("/jobs", docs.jobs, async (c) => {
   const query = ListJobsQuerySchema.safeParse(c.req.query());
   if (!query.success) throw new DomainError("invalid", "invalid_parameter", "limit must be an integer from 1 to 200", "limit");
   const rows = await db(c.env.DB)

@@ -45,3 +45,36 @@ export type Job = z.infer<typeof JobSchema>;
 export const ListJobsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
+
+// Response shapes (besides JobSchema), for the OpenAPI document.
+
+export const SubmittedSchema = z.object({
+  job_id: z.string(),
+  status: z.literal("rendering"),
+  estimated_duration_ms: z.number(),
+  queue: z.object({ active: z.number().int(), waiting: z.number().int() }),
+});
+
+export const JobListItemSchema = z.object({
+  id: z.string(),
+  status: JobStatus,
+  outputUrl: z.string().nullable(),
+  durationMs: z.number().nullable(),
+  createdAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+});
+
+export const JobListSchema = z.object({ jobs: z.array(JobListItemSchema), count: z.number().int() });
+
+export const VargEventsUrlSchema = z.object({
+  url: z.string().describe("Open with `new EventSource(url)`: no API key, this job only, from any origin."),
+  expires_at: z.string().describe("ISO time; the URL cannot be opened after this (an open stream goes on)."),
+});
+
+export const VargErrorSchema = z.object({
+  error: z.string().describe("Invalid JSON body | Invalid render code | Unauthorized | Rate limit exceeded | Failed to enqueue render job | …"),
+  message: z.string(),
+  field: z.string().optional(),
+  line: z.number().int().optional(),
+  column: z.number().int().optional(),
+}).meta({ id: "VargError" });
