@@ -12,7 +12,7 @@ import { ApiClient, type RenderDetail } from "../../scripts/lib/api-client.ts";
 import { pixelAt, probeVideo } from "../support/media.ts";
 import { colourAt, secondsZip } from "../fixtures/seconds.ts";
 
-const FAST_RECOVERY = { STEP_STALL_MS: "6000", CHUNK_FRAMES: "10", MAX_CHUNKS: "16" };
+const FAST_RECOVERY = { STEP_STALL_MS: "10000", CHUNK_FRAMES: "10", MAX_CHUNKS: "16" };
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
