@@ -37,7 +37,7 @@ export default defineConfig({
         test: {
           name: "node",
           environment: "node",
-          include: ["test/encoder/**/*.test.ts", "test/providers/**/*.test.ts", "test/e2e/**/*.test.ts"],
+          include: ["test/encoder/**/*.test.ts", "test/providers/**/*.test.ts", "test/scripts/**/*.test.ts", "test/e2e/**/*.test.ts"],
           testTimeout: 180_000,
           hookTimeout: 180_000,
           // The e2e suites each boot a local stack; run files one at a time on 2 cores.

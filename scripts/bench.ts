@@ -20,6 +20,7 @@ import { CdpPage } from "./lib/cdp-browser.ts";
 import { projectRoot } from "./lib/paths.ts";
 import { pageDriverSource } from "../src/render/page-driver.ts";
 import { planChunks } from "../src/render/chunks.ts";
+import { progressBar } from "./lib/progress-bar.ts";
 
 const run = promisify(execFile);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -176,7 +177,10 @@ try {
       const t0 = performance.now();
       const [render, renderCpu] = await withCpu(async () => {
         const { render_id } = await client.createRender({ project: { type: "asset_id", asset_id }, fps: FPS, quality: "standard" });
-        return client.waitForRender(render_id);
+        const bar = progressBar(`  ${chunks} chunk(s)`);
+        const done = await client.waitForRender(render_id, (r) => bar.update({ status: r.status, progress: r.progress, etaSeconds: r.eta_seconds }));
+        bar.done();
+        return done;
       });
       const wallMs = performance.now() - t0;
       if (render.status !== "completed") throw new Error(`render failed: ${render.failure_message}`);

@@ -11,6 +11,7 @@ import { ApiClient } from "./lib/api-client.ts";
 import { VargClient } from "./lib/varg-client.ts";
 import { serveDirectory } from "./lib/static-server.ts";
 import { fakeProviderVars, serveFakeProviders } from "./fake-providers/hub.ts";
+import { progressBar } from "./lib/progress-bar.ts";
 
 const started = performance.now();
 const port = Number(process.env.PORT ?? 8787);
@@ -74,12 +75,9 @@ if (process.env.SKIP_EXAMPLE !== "1") {
       format: "mp4",
     });
     console.log(`rendering examples/hello as ${render_id}…`);
-    let last = "";
-    const render = await client.waitForRender(render_id, (r) => {
-      const line = `  ${r.status} ${(r.progress * 100).toFixed(0)}%${r.eta_seconds != null ? ` (eta ${r.eta_seconds} s)` : ""}`;
-      if (line !== last) console.log(line);
-      last = line;
-    });
+    const bar = progressBar("  hello");
+    const render = await client.waitForRender(render_id, (r) => bar.update({ status: r.status, progress: r.progress, etaSeconds: r.eta_seconds }));
+    bar.done();
     if (render.status !== "completed" || !render.video_url) {
       throw new Error(`example render failed: ${render.failure_message}`);
     }
@@ -118,13 +116,12 @@ async function renderVargExample(scene: string, output: string): Promise<void> {
   );
   const { job_id } = await varg.submit({ code });
   console.log(`rendering examples/varg/${scene} as job ${job_id}…`);
-  let last = "";
+  const bar = progressBar(`  ${scene}`);
   const job = await varg.waitForJob(job_id, (j) => {
-    const stage = j.stage === "generating" && j.generation ? ` generating ${j.generation.done}/${j.generation.total}` : "";
-    const line = `  ${j.status} ${(j.progress * 100).toFixed(0)}%${stage}`;
-    if (line !== last) console.log(line);
-    last = line;
+    const note = j.stage === "generating" && j.generation ? `generating ${j.generation.done}/${j.generation.total}` : undefined;
+    bar.update({ status: j.status, progress: j.progress, note });
   });
+  bar.done();
   if (job.status !== "completed" || !job.output_url) throw new Error(`${job.error_category}: ${job.error}`);
   const video = await fetch(job.output_url);
   const out = path.join(projectRoot, "renders", output);
