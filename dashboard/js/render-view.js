@@ -69,7 +69,10 @@ async function showResult(id) {
   const files = job.files.map((/** @type {any} */ f) => {
     const li = document.createElement("li");
     const what = [f.metadata?.type, f.metadata?.model, f.metadata?.cached ? "cached" : null, f.clipIndex !== undefined ? `clip ${f.clipIndex}` : null].filter(Boolean).join(", ");
-    li.append(Object.assign(document.createElement("a"), { href: f.url, textContent: f.metadata?.prompt ?? f.mediaType }), ` ${what ? `(${what})` : ""}`);
+    const link = Object.assign(document.createElement("a"), { href: f.url, textContent: f.metadata?.prompt ?? f.mediaType });
+    li.append(link, ` ${what ? `(${what})` : ""}`);
+    // Stills (frames output) and generated images are shown, not only linked.
+    if (String(f.mediaType).startsWith("image/")) li.append(Object.assign(document.createElement("img"), { src: f.url, alt: link.textContent, loading: "lazy", width: 160 }));
     return li;
   });
   $("render-files").replaceChildren(...(files.length ? files : [Object.assign(document.createElement("li"), { textContent: "None." })]));

@@ -30,9 +30,10 @@ export interface TourOptions {
 const STATUS = "document.querySelector('#render-status').textContent";
 
 export async function dashboardTour(d: DashboardDriver, opts: TourOptions): Promise<TourObservations> {
-  let step = 0;
-  const shot = async (name: string) => {
-    if (opts.screenshots) await d.screenshot(path.join(opts.screenshots.dir, `${opts.screenshots.prefix}-${String(++step).padStart(2, "0")}-${name}.png`));
+  const steps = ["key", "wrong-key", "signed-in", "project-chosen", "progress", "completed", "varg-code", "varg-completed"];
+  const shot = async (name: (typeof steps)[number]) => {
+    const n = String(steps.indexOf(name) + 1).padStart(2, "0");
+    if (opts.screenshots) await d.screenshot(path.join(opts.screenshots.dir, `${opts.screenshots.prefix}-${n}-${name}.png`));
   };
   await d.waitFor("document.querySelector('select[name=quality]').options.length > 0", "the render options from /openapi.json");
   await shot("key");
@@ -90,6 +91,8 @@ export async function dashboardTour(d: DashboardDriver, opts: TourOptions): Prom
     await d.press(" ");
     await d.waitFor("!document.querySelector('#varg-form').hidden", "the varg form");
     await d.type("#varg-form textarea[name=code]", opts.vargCode);
+    // A scene of titles only would give stills by default: ask for the video.
+    await d.evaluate("document.querySelector('#varg-form').elements.output.value = 'video'");
     await shot("varg-code");
     const previous = renderId;
     await d.activate("#varg-form button[type=submit]");
