@@ -80,6 +80,8 @@ export async function dashboardTour(d: DashboardDriver, opts: TourOptions): Prom
     await new Promise((r) => setTimeout(r, 50));
   }
   const renderId = await d.text("#render-id");
+  const ended = await d.evaluate<string>(STATUS);
+  if (!ended.startsWith("completed")) throw new Error(`the render ${renderId} ended as "${ended}"`);
   await d.waitFor("!document.querySelector('#render-result').hidden", "the result");
   const video = await playVideo(d);
   await shot("completed");
@@ -104,6 +106,7 @@ export async function dashboardTour(d: DashboardDriver, opts: TourOptions): Prom
       if (/^(completed|failed)/.test(status)) break;
       await new Promise((r) => setTimeout(r, 50));
     }
+    if (!stages.at(-1)!.startsWith("completed")) throw new Error(`the varg job ended as "${stages.at(-1)}"`);
     await d.waitFor("!document.querySelector('#render-result').hidden", "the varg result");
     const played = await playVideo(d);
     varg = { jobId: await d.text("#render-id"), status: stages.at(-1)!, stages, videoWidth: played.width };
