@@ -25,16 +25,17 @@ try {
   await fs.writeFile(zip, await zipDirectory(path.join(projectRoot, "examples/hello")));
   await fs.rm(out, { recursive: true, force: true });
   for (const [name, viewport] of Object.entries(VIEWPORTS)) {
-    const driver = await DashboardDriver.open(stack.apiUrl, viewport);
+    // One device pixel per CSS pixel keeps the committed pictures small.
+    const driver = await DashboardDriver.open(stack.apiUrl, { ...viewport, deviceScaleFactor: 1 });
     try {
       const seen = await dashboardTour(driver, { apiKey: stack.apiKey, projectZip: zip, vargCode: VARG_SCENE, screenshots: { dir: out, prefix: name } });
       console.log(`${name}: render ${seen.renderId} (${seen.progress.length} progress values), varg ${seen.varg?.status}`);
       await driver.goto("/reference");
       await driver.waitFor("document.querySelectorAll('#ref-operations section').length > 10", "the reference");
-      await driver.screenshot(path.join(out, `${name}-90-reference.png`));
+      await driver.screenshot(path.join(out, `${name}-90-reference.png`), false);
       await driver.goto("/setup");
       await driver.waitFor("!/Checking/.test(document.querySelector('#setup-state').textContent)", "the setup state");
-      await driver.screenshot(path.join(out, `${name}-91-setup.png`));
+      await driver.screenshot(path.join(out, `${name}-91-setup.png`), false);
     } finally {
       await driver.close();
     }

@@ -98,9 +98,9 @@ export class DashboardDriver {
     return this.evaluate<boolean>(`(() => { const e = document.querySelector(${JSON.stringify(selector)}); return !!e && !e.closest("[hidden]") && e.getClientRects().length > 0; })()`);
   }
 
-  /** A PNG of the whole page. */
-  async screenshot(file: string): Promise<void> {
-    const { data } = await this.page.send("Page.captureScreenshot", { format: "png", captureBeyondViewport: true });
+  /** A PNG of the whole page (or only what the viewport shows). */
+  async screenshot(file: string, fullPage = true): Promise<void> {
+    const { data } = await this.page.send("Page.captureScreenshot", { format: "png", captureBeyondViewport: fullPage });
     await fs.mkdir(path.dirname(file), { recursive: true });
     await fs.writeFile(file, Buffer.from(data, "base64"));
   }
