@@ -11,7 +11,7 @@ import { ApiClient } from "./lib/api-client.ts";
 import { VargClient } from "./lib/varg-client.ts";
 import { serveDirectory } from "./lib/static-server.ts";
 import { fakeProviderVars, serveFakeProviders } from "./fake-providers/hub.ts";
-import { progressBar } from "./lib/progress-bar.ts";
+import { printAbove, progressBar } from "./lib/progress-bar.ts";
 
 const started = performance.now();
 const port = Number(process.env.PORT ?? 8787);
@@ -40,8 +40,9 @@ const stack = await startLocalStack({
   log: process.env.VERBOSE
     ? undefined
     : (line) => {
-        if (/error|warn/i.test(line)) console.error(line);
-        else if (line.includes("[chunk-timing]")) console.log(line.replace(/^.*\[chunk-timing\] \{[^}]*\} /, "  capture: "));
+        // Above a progress bar being drawn, not through it.
+        if (/error|warn/i.test(line)) printAbove(line, process.stderr);
+        else if (line.includes("[chunk-timing]")) printAbove(line.replace(/^.*\[chunk-timing\] \{[^}]*\} /, "  capture: "));
       },
 });
 const bootMs = performance.now() - started;

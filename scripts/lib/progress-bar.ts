@@ -20,6 +20,20 @@ export interface ProgressBar {
 
 const WIDTH = 24;
 
+/** The bar on screen now (a TTY line being redrawn), so other output can go above it. */
+let onScreen: { out: NodeJS.WriteStream; line: string } | null = null;
+
+/** Prints a line of other output without tearing a bar that is being drawn: above it. */
+export function printAbove(text: string, out: NodeJS.WriteStream = process.stdout): void {
+  if (!onScreen) {
+    out.write(`${text}\n`);
+    return;
+  }
+  onScreen.out.write("\r\x1b[2K");
+  out.write(`${text}\n`);
+  onScreen.out.write(onScreen.line);
+}
+
 /** "12 s", "3 min 05 s". */
 export function formatSeconds(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
@@ -52,6 +66,7 @@ export function progressBar(label: string, out: NodeJS.WriteStream = process.std
       if (tty) {
         const line = barLine(label, u, eta).slice(0, Math.max(20, (out.columns ?? 100) - 1));
         out.write(`\r\x1b[2K${line}`);
+        onScreen = { out, line };
         drawn = true;
         return;
       }
@@ -64,6 +79,7 @@ export function progressBar(label: string, out: NodeJS.WriteStream = process.std
     done() {
       if (tty && drawn) out.write("\n");
       drawn = false;
+      onScreen = null;
     },
   };
 }

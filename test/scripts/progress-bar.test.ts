@@ -1,7 +1,7 @@
 // The terminal progress of `npm start` and `npm run bench`: a bar redrawn in place on a TTY,
 // plain lines when piped.
 import { describe, expect, it } from "vitest";
-import { barLine, formatSeconds, progressBar } from "../../scripts/lib/progress-bar.ts";
+import { barLine, formatSeconds, printAbove, progressBar } from "../../scripts/lib/progress-bar.ts";
 
 function fakeStream(tty: boolean) {
   const writes: string[] = [];
@@ -40,6 +40,17 @@ describe("progress bar", () => {
     bar.done();
     expect(writes.join("")).toBe("  hello queued 0%\n  hello rendering 10% (eta 9 s)\n  hello rendering 50% (eta 4 s)\n  hello completed 100%\n");
     expect(writes.join("")).not.toMatch(/\x1b|\r/);
+  });
+
+  it("prints other output above a bar on screen, then redraws the bar", () => {
+    const { writes, stream } = fakeStream(true);
+    const bar = progressBar("  hello", stream);
+    bar.update({ status: "rendering", progress: 0.5, etaSeconds: 3 });
+    printAbove("  capture: 15 frames/s", stream);
+    expect(writes.slice(1)).toEqual(["\r\x1b[2K", "  capture: 15 frames/s\n", writes[0]!.slice("\r\x1b[2K".length)]);
+    bar.done();
+    printAbove("after", stream);
+    expect(writes.at(-1)).toBe("after\n");
   });
 
   it("writes minutes and seconds", () => {
