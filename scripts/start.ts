@@ -31,7 +31,25 @@ const providerVars: Record<string, string> = fakeProviders
     }
   : {};
 
-const stack = await startLocalStack({
+// Ctrl-C or SIGTERM at any moment, even while booting, stops every process the stack started.
+const booting = new AbortController();
+let mediaServer: Awaited<ReturnType<typeof serveDirectory>> | null = null;
+let shuttingDown = false;
+const shutdown = async () => {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  booting.abort();
+  // The stack first: its connections would hold the local servers' close open.
+  await stackReady.then((s) => s.stop(), () => {});
+  await mediaServer?.close().catch(() => {});
+  await fakeProviders?.close().catch(() => {});
+  process.exit(0);
+};
+process.on("SIGINT", shutdown);
+process.on("SIGTERM", shutdown);
+
+const stackReady = startLocalStack({
+  signal: booting.signal,
   port,
   encoderPort,
   persistTo: localStateDir,
@@ -45,23 +63,16 @@ const stack = await startLocalStack({
         else if (line.includes("[chunk-timing]")) printAbove(line.replace(/^.*\[chunk-timing\] \{[^}]*\} /, "  capture: "));
       },
 });
+// Stopped while booting: shutdown() exits once the stack is down.
+const stack = await stackReady.catch((err) => (booting.signal.aborted ? new Promise<never>(() => {}) : Promise.reject(err)));
 const bootMs = performance.now() - started;
 console.log(`\nreelflare is serving at ${stack.apiUrl}  (ready ${seconds(bootMs)} s after start)`);
 console.log(`API key (development account): ${stack.apiKey}`);
 console.log(`  e.g. curl -H "x-api-key: ${stack.apiKey}" ${stack.apiUrl}/v3/users/me\n`);
 
-const mediaServer = await serveDirectory(path.join(projectRoot, "examples/varg"), mediaPort);
+mediaServer = await serveDirectory(path.join(projectRoot, "examples/varg"), mediaPort);
 
 if (fakeProviders) console.log(`AI providers: local fakes at ${fakeProviders.url} (FAKE_PROVIDERS=1)\n`);
-
-const shutdown = async () => {
-  await mediaServer.close();
-  await fakeProviders?.close();
-  await stack.stop();
-  process.exit(0);
-};
-process.on("SIGINT", shutdown);
-process.on("SIGTERM", shutdown);
 
 if (process.env.SKIP_EXAMPLE !== "1") {
   try {

@@ -1,15 +1,18 @@
 // Boots the whole service locally on its embedded defaults: system dependencies, a signing
 // secret, D1 migrations, a development API key, the encoder process (standing in for the
-// Container) and `wrangler dev` (Miniflare: D1, R2, DOs, Queues, browser binding).
-// Used by `npm start` and by the end-to-end tests.
+// Container, restarted when it dies as the platform would) and `wrangler dev` (Miniflare: D1,
+// R2, DOs, Queues, browser binding). Used by `npm start` and by the end-to-end tests.
 import { spawn, execFile, type ChildProcess } from "node:child_process";
 import { promisify } from "node:util";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { projectRoot, toolEnv } from "./paths.ts";
 import { applyMigrations, type D1Target } from "./d1-local.ts";
 import { createKey, keyIsActive } from "./key-store.ts";
+import { superviseEncoder, type SupervisedEncoder } from "./encoder-supervisor.ts";
+import { killStackProcesses, listStackProcesses, stackMarker, STACK_ENV, type StackProcess } from "./stack-processes.ts";
 
 const run = promisify(execFile);
 
@@ -24,12 +27,25 @@ export interface StackOptions {
   vars?: Record<string, string>;
   /** Where child process output goes; defaults to this process's stderr. */
   log?: (line: string) => void;
+  /** Aborting it while the stack boots stops what was started (e.g. Ctrl-C during `npm start`). */
+  signal?: AbortSignal;
 }
 
 export interface LocalStack {
   apiUrl: string;
   apiKey: string;
+  /** `REELFLARE_STACK_ID=<id>`: every process of this stack carries it (see stack-processes.ts). */
+  marker: string;
+  /** Stops every process of the stack; safe to call again, and at any moment. */
   stop(): Promise<void>;
+  /** Every process of this stack now running: wrangler, workerd, encoder, FFmpeg, Chromium. */
+  processes(): Promise<StackProcess[]>;
+  /** The encoder process's pid (null while it is being started again). */
+  encoderPid(): number | null;
+  /** Kills the encoder process as a crash would (SIGKILL); resolves with the pid it killed. */
+  killEncoder(): Promise<number>;
+  /** How many times the encoder was started again after dying. */
+  encoderRestarts(): number;
 }
 
 export async function ensureSystemDependencies(): Promise<void> {
@@ -72,10 +88,12 @@ function pipeOutput(child: ChildProcess, name: string, log: (line: string) => vo
   }
 }
 
-async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+async function waitForHttp(url: string, child: () => ChildProcess | null, timeoutMs: number, signal?: AbortSignal): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${url}: process exited with code ${child.exitCode}`);
+    signal?.throwIfAborted();
+    const exitCode = child()?.exitCode ?? null;
+    if (exitCode !== null) throw new Error(`${url}: process exited with code ${exitCode}`);
     try {
       const res = await fetch(url);
       if (res.ok) return;
@@ -87,28 +105,16 @@ async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number):
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
-/**
- * Kills every process carrying `marker` in its environment. Miniflare starts Chromium in its
- * own process group, so a browser can outlive wrangler; it inherits the marker, though.
- */
-async function killProcessesMarked(marker: string): Promise<void> {
-  for (const pid of await fs.readdir("/proc").catch(() => [] as string[])) {
-    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
-    const environ = await fs.readFile(`/proc/${pid}/environ`, "utf8").catch(() => "");
-    if (environ.split("\0").includes(marker)) {
-      try {
-        process.kill(Number(pid), "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }
-  }
-}
-
 function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        child.kill("SIGKILL");
+      }
+    }, 5_000);
     child.once("exit", () => {
       clearTimeout(timer);
       resolve();
@@ -130,23 +136,33 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
   await applyMigrations(target);
   const apiKey = await ensureDevKey(target, path.join(opts.persistTo, "..", "dev-key.json"));
 
-  // Every process of this stack inherits this marker, so none can be left behind by stop().
-  const marker = `REELFLARE_STACK_ID=${randomBytes(8).toString("hex")}`;
-  const markedEnv = (env: NodeJS.ProcessEnv) => ({ ...env, REELFLARE_STACK_ID: marker.split("=")[1] });
+  // Every process of this stack carries this marker (Chromium through the browser shim: see
+  // stack-processes.ts), so none can be left behind by stop().
+  const stackId = randomBytes(8).toString("hex");
+  const marker = stackMarker(stackId);
+  const markedEnv = (env: NodeJS.ProcessEnv) => ({ ...env, [STACK_ENV]: stackId });
   const children: ChildProcess[] = [];
-  const stop = async () => {
-    await Promise.all(children.map(stopChild));
-    await killProcessesMarked(marker);
+  let encoder: SupervisedEncoder | null = null;
+  const stopAll = async () => {
+    await Promise.all([encoder?.stop(), ...children.map(stopChild)]);
+    // Whatever outlived its parent: browsers Miniflare did not close, orphaned FFmpeg jobs.
+    const left = await killStackProcesses(marker);
+    if (left.length) log(`[stack] could not stop: ${left.map((p) => `${p.pid} ${p.name}`).join(", ")}`);
   };
+  let stopping: Promise<void> | null = null;
+  const stop = () => (stopping ??= stopAll());
+  opts.signal?.addEventListener("abort", () => void stop(), { once: true });
   try {
-    const encoder = spawn(process.execPath, [path.join(projectRoot, "containers/encoder/server.ts")], {
-      cwd: projectRoot,
-      env: markedEnv({ ...process.env, PORT: String(opts.encoderPort), HOST: "127.0.0.1" }),
-      detached: true,
+    opts.signal?.throwIfAborted();
+    encoder = await superviseEncoder({
+      port: opts.encoderPort,
+      env: markedEnv(process.env),
+      tmpDir: path.join(os.tmpdir(), `reelflare-encoder-${stackId}`),
+      onStart: (child) => pipeOutput(child, "encoder", log),
+      log,
     });
-    children.push(encoder);
-    pipeOutput(encoder, "encoder", log);
-    await waitForHttp(`http://127.0.0.1:${opts.encoderPort}/healthz`, encoder, 15_000);
+    const supervised = encoder;
+    await waitForHttp(`http://127.0.0.1:${opts.encoderPort}/healthz`, () => supervised.child(), 15_000, opts.signal);
 
     const wrangler = spawn(
       path.join(projectRoot, "node_modules/.bin/wrangler"),
@@ -171,10 +187,26 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
     children.push(wrangler);
     pipeOutput(wrangler, "worker", log);
     const apiUrl = `http://127.0.0.1:${opts.port}`;
-    await waitForHttp(`${apiUrl}/healthz`, wrangler, 90_000);
-    return { apiUrl, apiKey, stop };
+    await waitForHttp(`${apiUrl}/healthz`, () => wrangler, 90_000, opts.signal);
+    return {
+      apiUrl,
+      apiKey,
+      marker,
+      stop,
+      processes: () => listStackProcesses(marker),
+      encoderPid: () => supervised.pid(),
+      encoderRestarts: () => supervised.restarts(),
+      async killEncoder() {
+        const pid = supervised.pid();
+        if (pid === null) throw new Error("the encoder is not running (it is being started again)");
+        process.kill(pid, "SIGKILL");
+        return pid;
+      },
+    };
   } catch (err) {
-    await stop();
+    // Again after any stop() still running: a process may have been started meanwhile.
+    await stopping;
+    await stopAll();
     throw err;
   }
 }

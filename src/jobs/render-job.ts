@@ -22,6 +22,7 @@ import {
 import { RenderEventHub } from "./render-events.ts";
 import { isLive, watchdog } from "./watchdog.ts";
 import { rateLimiter } from "./job-stub.ts";
+import { deletePrefix, r2Keys } from "../assets/layout.ts";
 
 /** A render whose step makes no progress for this long has the step sent again; after
  *  MAX_REDISPATCHES such re-sends without progress it fails (watchdog.ts). */
@@ -88,6 +89,11 @@ export class RenderJob extends DurableObject<Env> {
   async snapshot(): Promise<RenderSnapshot> {
     const state = this.require();
     return { ...state, progress: progressOf(state), etaSeconds: etaSeconds(state, Date.now()) };
+  }
+
+  /** Whether the render has ended (a running step asks, to stop work nobody wants any more). */
+  async isOver(): Promise<boolean> {
+    return !this.state || isTerminal(this.state.status);
   }
 
   /** Moves queued → rendering. Returns false if the render is already over. */
@@ -238,12 +244,14 @@ export class RenderJob extends DurableObject<Env> {
     return { counted: true, dispatchFinalize };
   }
 
-  async complete(output: RenderOutput): Promise<void> {
+  /** Completes the render; false when it had already ended (its output is then unwanted). */
+  async complete(output: RenderOutput): Promise<boolean> {
     const state = this.require();
-    if (isTerminal(state.status)) return;
+    if (isTerminal(state.status)) return false;
     state.status = "completed";
     state.output = state.generated?.length ? { ...output, files: [...state.generated, ...(output.files ?? [])] } : output;
     await this.finish();
+    return true;
   }
 
   /** Fails the render (a broken composition, retries exhausted, deleted, timed out). */
@@ -254,6 +262,15 @@ export class RenderJob extends DurableObject<Env> {
     state.failureMessage = message;
     state.failureCategory = category;
     await this.finish();
+    await this.discardFilesIfFailed().catch((err) => console.error(`render ${state.spec.renderId}: could not delete its files`, err));
+  }
+
+  /** A failed render keeps no partial output (segments, thumbnail, stills). A step that was
+   *  still writing when it failed calls this again once it has stopped (render/cancellation.ts). */
+  async discardFilesIfFailed(): Promise<void> {
+    const state = this.state;
+    if (state?.status !== "failed") return;
+    await deletePrefix(this.env.BUCKET, r2Keys.renderPrefix(state.spec.renderId));
   }
 
   /** Forgets a render whose creation was rolled back (nothing else refers to it yet). */

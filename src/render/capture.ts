@@ -9,6 +9,7 @@ import { CompositionSession } from "./browser-session.ts";
 import { recordBlockedRequests, screenshotOptions, sessionOptionsFor } from "./capture-settings.ts";
 import { putResponseBody } from "./r2-stream.ts";
 import { thumbnailFrame } from "./chunks.ts";
+import { watchRender } from "./cancellation.ts";
 
 /** The page or browser failed on a frame (as opposed to the encoder). */
 class FrameError extends Error {}
@@ -29,6 +30,12 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
     env.BROWSER,
     await sessionOptionsFor(config, spec, { width: plan.width, height: plan.height, deviceScaleFactor: plan.scale }),
   );
+  // The render may end meanwhile (deleted, failed elsewhere): the browser is then closed at
+  // once and the frame stream ended, so the encoder's FFmpeg stops at the frames it has.
+  let closing: Promise<void> | null = null;
+  const closeSession = () => (closing ??= session.close());
+  const watch = watchRender(() => job.isOver());
+  watch.signal.addEventListener("abort", () => void closeSession());
   try {
     const frames = new TransformStream<Uint8Array, Uint8Array>();
     const encoded = encodeSegment(
@@ -52,6 +59,8 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
     encoderGaveUp.catch(() => {});
 
     const writer = frames.writable.getWriter();
+    // Ended, not errored: an errored body surfaces as uncaught errors in the runtime's pipes.
+    watch.signal.addEventListener("abort", () => void writer.close().catch(() => {}));
     const timing = { seekMs: 0, shotMs: 0, writeMs: 0, started: Date.now() };
     let lastReport = Date.now();
     try {
@@ -81,7 +90,7 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
       }
       await writer.close();
     } catch (err) {
-      await writer.abort(err).catch(() => {});
+      if (!watch.signal.aborted) await writer.abort(err).catch(() => {});
       if (err instanceof FrameError) {
         // The page failed: the encoder only saw a short body, which explains nothing.
         encoded.catch(() => {});
@@ -99,8 +108,16 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
     await putResponseBody(env.BUCKET, segmentKey, segment, segment.headers.get("content-type") ?? "application/octet-stream");
     const { dispatchFinalize } = await job.completeChunk(chunkIndex, segmentKey);
     if (dispatchFinalize) await env.RENDER_QUEUE.send({ kind: "finalize", renderId });
+    // Failed while the segment was being stored: it is nobody's.
+    else await job.discardFilesIfFailed();
+  } catch (err) {
+    if (!watch.signal.aborted) throw err;
+    // Nobody wants this chunk any more: nothing to retry, nothing to keep.
+    console.log(`render ${renderId}: chunk ${chunkIndex} stopped, the render is over`);
+    await job.discardFilesIfFailed();
   } finally {
-    await session.close();
+    watch.stop();
+    await closeSession();
   }
 }
 

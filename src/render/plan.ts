@@ -10,6 +10,7 @@ import { captureStills } from "./stills.ts";
 import { frameCountFor, pendingChunks } from "./chunks.ts";
 import { recordBlockedRequests, scaleFor, sessionOptionsFor } from "./capture-settings.ts";
 import { limitProblem } from "../renders/render-limits.ts";
+import { watchRender } from "./cancellation.ts";
 
 const DEFAULT_SIZE = { width: 1920, height: 1080 };
 
@@ -25,6 +26,11 @@ export async function planRender(env: Env, renderId: string): Promise<void> {
   if (!plan) {
     const options = await sessionOptionsFor(config, spec, { ...DEFAULT_SIZE, deviceScaleFactor: 1 });
     const session = await CompositionSession.open(env.BROWSER, options);
+    // Deleted meanwhile: the browser closes at once and the step stops.
+    let closing: Promise<void> | null = null;
+    const closeSession = () => (closing ??= session.close());
+    const watch = watchRender(() => job.isOver());
+    watch.signal.addEventListener("abort", () => void closeSession());
     let probe;
     try {
       probe = await session.probe();
@@ -37,9 +43,14 @@ export async function planRender(env: Env, renderId: string): Promise<void> {
         await captureStills(env, renderId, session, times, job, probe.duration ?? 0);
         return;
       }
+    } catch (err) {
+      if (!watch.signal.aborted) throw err;
+      return job.discardFilesIfFailed();
     } finally {
-      await session.close();
+      watch.stop();
+      await closeSession();
     }
+    if (watch.signal.aborted) return;
     await recordBlockedRequests(job, session.blockedRequests);
     if (probe.errors.length) {
       throw new CompositionError(`composition page threw an error while loading: ${probe.errors[0]}`);

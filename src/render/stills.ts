@@ -24,7 +24,7 @@ export async function captureStills(
     await env.BUCKET.put(key, image, { httpMetadata: { contentType: "image/png" } });
     files.push({ key, mediaType: "image/png", metadata: { type: "frame", clipIndex: index, time } });
   }
-  await job.complete({
+  const completed = await job.complete({
     key: files[0]!.key,
     thumbnailKey: files[0]!.key,
     files,
@@ -32,4 +32,6 @@ export async function captureStills(
     frameCount: files.length,
     duration,
   });
+  // Deleted while the stills were taken: they are nobody's.
+  if (!completed) await job.discardFilesIfFailed();
 }

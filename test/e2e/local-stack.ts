@@ -7,7 +7,7 @@ import path from "node:path";
 import { startLocalStack, type LocalStack } from "../../scripts/lib/local-stack.ts";
 import { ApiClient } from "../../scripts/lib/api-client.ts";
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once("error", reject);
