@@ -4,6 +4,8 @@
 // at the render's size; at desktop and phone width; then a pasted varg scene renders too.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fs from "node:fs/promises";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { bootStack, type E2EStack } from "./local-stack.ts";
@@ -75,6 +77,28 @@ describe("dashboard", () => {
       }
     } finally {
       await driver.close();
+    }
+  });
+
+  it("a signed events URL opens with EventSource from a page on another origin", async () => {
+    const { data } = (await (await stack.client.request("GET", "/v3/hyperframes/renders?limit=1")).json()) as { data: Array<{ render_id: string }> };
+    const id = data[0]!.render_id;
+    const { data: signed } = (await (await stack.client.request("GET", `/v3/hyperframes/renders/${id}/events-url`)).json()) as { data: { url: string } };
+    // Another origin: a blank page served from another port.
+    const other = http.createServer((_req, res) => res.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><title>elsewhere</title>"));
+    await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
+    const driver = await DashboardDriver.open(`http://127.0.0.1:${(other.address() as AddressInfo).port}/`, VIEWPORTS.desktop);
+    try {
+      const first = await driver.evaluate<{ origin: string; event: string; data: { render_id: string; status: string } }>(`new Promise((resolve, reject) => {
+        const events = new EventSource(${JSON.stringify(signed.url)});
+        events.addEventListener("status", (e) => { events.close(); resolve({ origin: location.origin, event: e.type, data: JSON.parse(e.data) }); });
+        events.onerror = () => { events.close(); reject(new Error("EventSource failed")); };
+      })`);
+      expect(first.origin).not.toBe(stack.apiUrl);
+      expect(first).toMatchObject({ event: "status", data: { render_id: id } });
+    } finally {
+      await driver.close();
+      other.close();
     }
   });
 
