@@ -9,6 +9,7 @@ import { DomainError } from "../core/errors.ts";
 import { sign, verify } from "../lib/signing.ts";
 import { jsonBody } from "../api/json-body.ts";
 import { jsonRequest, jsonResponse } from "../openapi/describe.ts";
+// Errors outside a dialect's paths are answered in the HyperFrames envelope (src/app.ts).
 import { ErrorSchema } from "../dialects/hyperframes/schemas.ts";
 import { createFirstKey, setupOpen } from "./first-key.ts";
 import { SetupRequestSchema, SetupResultSchema, SetupStatusSchema } from "./schemas.ts";
