@@ -1,7 +1,8 @@
 // Lost and duplicated queue deliveries and a full restart of the service mid-render, on the
 // real local stack: each render still completes with every frame, once. The drills use
 // FAULT_INJECTION (src/jobs/fault-injection.ts) to lose or double deliveries, a short
-// STEP_STALL_MS so the watchdog re-sends within seconds, and 1-second chunks.
+// STEP_STALL_MS so the watchdog re-sends within seconds (25 s: long enough that a capture still
+// opening its browser on a busy machine is not taken for dead), and 1-second chunks.
 import { afterAll, describe, expect, it } from "vitest";
 import fs from "node:fs/promises";
 import os from "node:os";
@@ -11,7 +12,7 @@ import type { RenderDetail } from "../../scripts/lib/api-client.ts";
 import { pixelAt, probeVideo } from "../support/media.ts";
 import { colourAt, secondsZip } from "../fixtures/seconds.ts";
 
-const FAST_RECOVERY = { STEP_STALL_MS: "10000", CHUNK_FRAMES: "10", MAX_CHUNKS: "16" };
+const FAST_RECOVERY = { STEP_STALL_MS: "25000", CHUNK_FRAMES: "10", MAX_CHUNKS: "16" };
 
 const cleanups: Array<() => Promise<void>> = [];
 afterAll(async () => {
