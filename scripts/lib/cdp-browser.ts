@@ -21,6 +21,8 @@ const FLAGS = [
   "--disable-gpu-vsync",
   "--hide-scrollbars",
   "--mute-audio",
+  // As in the shim: a script blow-up crashes its page instead of growing towards all memory.
+  "--js-flags=--max-old-space-size=1024",
   "--remote-debugging-port=0",
 ];
 

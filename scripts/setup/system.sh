@@ -60,6 +60,11 @@ for version in $versions; do
 # browser and its crash handlers (scripts/lib/stack-processes.ts).
 stack_id=\$(tr '\\0' '\\n' </proc/\$PPID/environ 2>/dev/null | sed -n 's/^REELFLARE_STACK_ID=//p')
 [ -n "\$stack_id" ] && export REELFLARE_STACK_ID="\$stack_id"
+# A runaway page must not take the machine down (Chromium's own sandbox, off here, would limit
+# a renderer's memory too): V8's heap is capped, so a script blow-up crashes just that page, and
+# so is each process's writable memory, where array buffers (outside V8's heap) are counted.
+ulimit -d 4194304 2>/dev/null
+set -- --js-flags=--max-old-space-size=1024 "\$@"
 exec "$chromium_bin" --no-sandbox --disable-gpu --disable-background-networking \\
   --disable-component-update --disable-sync --no-first-run --disable-dev-shm-usage \\
   --disable-quic --disable-frame-rate-limit --disable-gpu-vsync "\$@"

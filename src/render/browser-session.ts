@@ -1,16 +1,17 @@
 // One browser with one page showing a composition, driven through the `browser` binding
 // (Browser Rendering in production, Miniflare's local Chromium in development).
 // One page per browser: background tabs are never painted, so parallelism means browsers.
-import { RenderFailure } from "../core/errors.ts";
 import puppeteer, { type Browser, type CDPSession, type Page } from "@cloudflare/puppeteer";
 import { pageDriverSource } from "./page-driver.ts";
 import { z } from "zod";
 import { fromBase64 } from "../lib/base64.ts";
 import { PageAudioTrack } from "./audio-plan.ts";
 import { capturePrefix } from "./capture-url.ts";
+import { CompositionError } from "./composition-error.ts";
+import { PageGuard } from "./page-guard.ts";
+import { refusePopups } from "./popup-sandbox.ts";
 
-/** The composition itself is wrong (throws, declares no duration…): retrying cannot help. */
-export class CompositionError extends RenderFailure {}
+export { CompositionError };
 
 /** What the page driver's probe() answers; validated, since the page runs untrusted code. */
 const ProbeResult = z.object({
@@ -49,6 +50,8 @@ const NAVIGATION_TIMEOUT_MS = 30_000;
 const LAUNCH_TIMEOUT_MS = 60_000;
 /** How long to wait for a GSAP timeline to appear when the root declares no duration. */
 const TIMELINE_WAIT_MS = 3_000;
+/** The probe waits for audio to load (15 s at most, in the driver) and for timelines. */
+const PROBE_EXTRA_MS = 20_000;
 
 export class CompositionSession {
   private readonly browser: Browser;
@@ -57,8 +60,11 @@ export class CompositionSession {
   readonly pageErrors: string[];
   /** URLs the page tried to load from outside its own project (refused). */
   readonly blockedRequests: Set<string>;
+  /** Dialogs dismissed and navigations refused. */
+  readonly pageWarnings: Set<string>;
 
   private readonly frameTimeoutMs: number;
+  private readonly guard: PageGuard;
 
   private constructor(
     browser: Browser,
@@ -67,8 +73,11 @@ export class CompositionSession {
     pageErrors: string[],
     blocked: Set<string>,
     frameTimeoutMs: number,
+    guard: PageGuard,
   ) {
     this.frameTimeoutMs = frameTimeoutMs;
+    this.guard = guard;
+    this.pageWarnings = guard.warnings;
     this.browser = browser;
     this.page = page;
     this.cdp = cdp;
@@ -78,6 +87,7 @@ export class CompositionSession {
 
   static async open(binding: Fetcher, options: SessionOptions): Promise<CompositionSession> {
     const browser = await launchWithin(binding, LAUNCH_TIMEOUT_MS);
+    let guard: PageGuard | undefined;
     try {
       const page = await browser.newPage();
       const pageErrors: string[] = [];
@@ -88,25 +98,41 @@ export class CompositionSession {
         deviceScaleFactor: options.deviceScaleFactor,
       });
       const cdp = await page.createCDPSession();
+      const watching = await PageGuard.watch(browser, cdp, options.url);
+      guard = watching;
       const blocked = new Set<string>();
-      await sandboxRequests(cdp, options.url, blocked);
+      await sandboxRequests(cdp, options.url, blocked, (to) => watching.refusedNavigation(to));
+      await refusePopups(cdp, (to) => watching.refusedPopup(to)).catch((err) => {
+        console.warn(`popup windows are not contained: ${err instanceof Error ? err.message : err}`);
+      });
       if (options.transparent) {
         await cdp.send("Emulation.setDefaultBackgroundColorOverride", { color: { r: 0, g: 0, b: 0, a: 0 } });
       }
       await page.evaluateOnNewDocument(pageDriverSource(options.seed, options.variablesJson));
-      const response = await page.goto(options.url, { waitUntil: "load", timeout: NAVIGATION_TIMEOUT_MS });
+      const response = await watching.run(
+        page.goto(options.url, { waitUntil: "load", timeout: 0 }),
+        "loading the composition page",
+        NAVIGATION_TIMEOUT_MS,
+        () => watching.loadingStatus(),
+      );
       if (response && !response.ok()) {
         throw new CompositionError(`composition page could not be loaded: HTTP ${response.status()}`);
       }
-      return new CompositionSession(browser, page, cdp, pageErrors, blocked, options.frameTimeoutMs);
+      return new CompositionSession(browser, page, cdp, pageErrors, blocked, options.frameTimeoutMs, watching);
     } catch (err) {
+      guard?.close();
       await browser.close().catch(() => {});
       throw err;
     }
   }
 
   async probe(): Promise<ProbeResult> {
-    const raw = await this.page.evaluate(`window.__reelflare.probe(${TIMELINE_WAIT_MS})`);
+    const raw = await this.guard.run(
+      this.evaluate(`window.__reelflare.probe(${TIMELINE_WAIT_MS})`, "being probed"),
+      "probing the composition",
+      this.frameTimeoutMs + PROBE_EXTRA_MS,
+      () => NEVER_SETTLED,
+    );
     const parsed = ProbeResult.safeParse(raw);
     if (!parsed.success) {
       throw new CompositionError(`composition page reported an unreadable probe: ${z.prettifyError(parsed.error).slice(0, 500)}`);
@@ -121,7 +147,8 @@ export class CompositionSession {
   }
 
   async seek(seconds: number): Promise<void> {
-    await this.withinFrameTimeout(this.page.evaluate(`window.__reelflare.seek(${seconds})`), "posing the page");
+    const posing = this.evaluate(`window.__reelflare.seek(${seconds})`, "being posed");
+    await this.guard.run(posing, "posing the page", this.frameTimeoutMs, () => NEVER_SETTLED);
   }
 
   async screenshot(options: ScreenshotOptions): Promise<Uint8Array> {
@@ -131,43 +158,65 @@ export class CompositionSession {
       optimizeForSpeed: true,
       captureBeyondViewport: false,
     });
-    const { data } = await this.withinFrameTimeout(shot, "taking the screenshot");
+    // An idle page that is not painted is the browser's trouble, not the composition's.
+    const { data } = await this.guard.run(shot, "taking the screenshot", this.frameTimeoutMs, null);
     return fromBase64(data);
   }
 
   /** Closes the browser; a browser that does not answer (a hung page) is given up on. */
   async close(): Promise<void> {
+    this.guard.close();
     await Promise.race([this.browser.close().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 5_000))]);
   }
 
-  private async withinFrameTimeout<T>(work: Promise<T>, what: string): Promise<T> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`${what} took longer than ${this.frameTimeoutMs / 1000} s`)),
-        this.frameTimeoutMs,
-      );
+  /** Evaluates in the page. What the page throws is the composition's fault, not the browser's. */
+  private async evaluate(expression: string, during: string): Promise<unknown> {
+    const { result, exceptionDetails } = await this.cdp.send("Runtime.evaluate", {
+      expression,
+      awaitPromise: true,
+      returnByValue: true,
     });
-    work.catch(() => {}); // it may still settle after the timeout
-    try {
-      return await Promise.race([work, timeout]);
-    } finally {
-      clearTimeout(timer);
+    if (exceptionDetails) {
+      const thrown = exceptionDetails.exception?.description?.split("\n")[0] ?? exceptionDetails.text;
+      throw new CompositionError(`the page threw while ${during}: ${thrown.slice(0, 300)}`);
     }
+    return result.value;
   }
 }
+
+/** What an idle page whose driver call never settled is waiting for. */
+const NEVER_SETTLED = "the page is idle, yet it never settled (it waits for a promise that never resolves)";
 
 /**
  * The page may load only its own project files, i.e. URLs under its capability prefix
  * (`…/v1/capture/<token>/`); data: and blob: URLs never reach the network. Every other request
- * — the internet, this machine, another render's files — is refused and remembered.
+ * — the internet, this machine, another render's files — is refused and remembered. The main
+ * frame loads the composition once: navigating it anywhere else (another site, another project
+ * file, a reload) is refused too, and the page stays as it is.
  */
-async function sandboxRequests(cdp: CDPSession, pageUrl: string, blocked: Set<string>): Promise<void> {
+async function sandboxRequests(
+  cdp: CDPSession,
+  pageUrl: string,
+  blocked: Set<string>,
+  refusedNavigation: (to: string) => void,
+): Promise<void> {
   const prefix = capturePrefix(pageUrl);
   if (!prefix) throw new Error(`not a capture URL: ${pageUrl}`);
   const favicon = new URL("/favicon.ico", pageUrl).href;
-  cdp.on("Fetch.requestPaused", (event: { requestId: string; request: { url: string } }) => {
+  const { frameTree } = await cdp.send("Page.getFrameTree");
+  let compositionRequested = false;
+  cdp.on("Fetch.requestPaused", (event) => {
     const { requestId, request } = event;
+    if (event.resourceType === "Document" && event.frameId === frameTree.frame.id) {
+      if (compositionRequested) {
+        // Those the page driver could not cancel. "Aborted" cancels the navigation (any other
+        // error would commit an error page) but the page stops loading where it was.
+        refusedNavigation(request.url);
+        cdp.send("Fetch.failRequest", { requestId, errorReason: "Aborted" }).catch(() => {});
+        return;
+      }
+      compositionRequested = true;
+    }
     if (request.url.startsWith(prefix)) {
       cdp.send("Fetch.continueRequest", { requestId }).catch(() => {});
     } else {

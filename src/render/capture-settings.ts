@@ -51,3 +51,12 @@ export async function recordBlockedRequests(
     await job.addWarning(`blocked a request outside the project: ${url.length > 300 ? `${url.slice(0, 300)}…` : url}`);
   }
 }
+
+/** Everything a page did that was refused or dismissed becomes a render warning. */
+export async function recordSessionWarnings(
+  job: { addWarning(warning: string): Promise<void> },
+  session: { blockedRequests: Iterable<string>; pageWarnings: Iterable<string> },
+): Promise<void> {
+  await recordBlockedRequests(job, session.blockedRequests);
+  for (const warning of session.pageWarnings) await job.addWarning(warning);
+}

@@ -6,13 +6,24 @@ import { renderJob } from "../jobs/job-stub.ts";
 import { r2Keys } from "../assets/layout.ts";
 import { encodeSegment } from "../encoder/client.ts";
 import { CompositionSession } from "./browser-session.ts";
-import { recordBlockedRequests, screenshotOptions, sessionOptionsFor } from "./capture-settings.ts";
+import { CompositionError, inStep } from "./composition-error.ts";
+import { RenderFailure } from "../core/errors.ts";
+import { recordSessionWarnings, screenshotOptions, sessionOptionsFor } from "./capture-settings.ts";
 import { putResponseBody } from "./r2-stream.ts";
 import { thumbnailFrame } from "./chunks.ts";
 import { watchRender } from "./cancellation.ts";
 
 /** The page or browser failed on a frame (as opposed to the encoder). */
 class FrameError extends Error {}
+
+/** A frame's failure, named by chunk, frame and time. The composition's own fault fails the
+ *  render at once (the consumer names no step for it); anything else is retried. */
+function frameFailure(chunkIndex: number, frame: number, fps: number, err: Error): Error {
+  const where = `frame ${frame} (${(frame / fps).toFixed(2)} s)`;
+  return err instanceof RenderFailure
+    ? new CompositionError(`capturing chunk ${chunkIndex}, ${where}: ${err.message}`, err.category)
+    : new FrameError(`${where}: ${err.message}`);
+}
 
 /** Report progress to the RenderJob at most this often. */
 const PROGRESS_INTERVAL_MS = 500;
@@ -29,7 +40,7 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
   const session = await CompositionSession.open(
     env.BROWSER,
     await sessionOptionsFor(config, spec, { width: plan.width, height: plan.height, deviceScaleFactor: plan.scale }),
-  );
+  ).catch(inStep(`capturing chunk ${chunkIndex}`));
   // The render may end meanwhile (deleted, failed elsewhere): the browser is then closed at
   // once and the frame stream ended, so the encoder's FFmpeg stops at the frames it has.
   let closing: Promise<void> | null = null;
@@ -66,7 +77,7 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
     try {
       for (let frame = chunk.startFrame; frame < chunk.endFrame; frame++) {
         const failed = (err: Error) => {
-          throw new FrameError(`frame ${frame} (${(frame / spec.fps).toFixed(2)} s): ${err.message}`);
+          throw frameFailure(chunkIndex, frame, spec.fps, err);
         };
         let t = Date.now();
         await session.seek(frame / spec.fps).catch(failed);
@@ -91,7 +102,7 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
       await writer.close();
     } catch (err) {
       if (!watch.signal.aborted) await writer.abort(err).catch(() => {});
-      if (err instanceof FrameError) {
+      if (err instanceof FrameError || err instanceof CompositionError) {
         // The page failed: the encoder only saw a short body, which explains nothing.
         encoded.catch(() => {});
       } else {
@@ -102,7 +113,7 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
     }
 
     const segment = await encoded;
-    await recordBlockedRequests(job, session.blockedRequests);
+    await recordSessionWarnings(job, session);
     logChunkTiming(renderId, chunkIndex, chunk.endFrame - chunk.startFrame, timing);
     const segmentKey = r2Keys.segment(renderId, chunkIndex);
     await putResponseBody(env.BUCKET, segmentKey, segment, segment.headers.get("content-type") ?? "application/octet-stream");

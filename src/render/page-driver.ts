@@ -63,6 +63,20 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
   window.addEventListener("error", (e: any) => errors.push(e.message || String(e.error)));
   window.addEventListener("unhandledrejection", (e: any) => errors.push(`unhandled rejection: ${String(e.reason)}`));
 
+  // ---- Navigation -------------------------------------------------------------------------
+  // The page stays the composition: a navigation to another document (location, reload, links,
+  // forms, meta refresh, a frame navigating the top) is cancelled before it starts and reported
+  // through the capture code's binding (NAVIGATION_NOTICE). Refused later, at the network, it
+  // would have stopped the page's parsing halfway.
+  // Frames inside the composition may navigate (within the project: the request sandbox).
+  const notice = typeof w.__reelflareNavigation === "function" ? w.__reelflareNavigation : () => {};
+  delete w.__reelflareNavigation; // not the page's to call
+  w.navigation?.addEventListener("navigate", (e: any) => {
+    if (w !== w.top || e.destination.sameDocument || !e.cancelable) return;
+    e.preventDefault();
+    notice(String(e.destination.url));
+  });
+
   // ---- Variables --------------------------------------------------------------------------
   // Declared defaults (data-composition-variables on <html> or the root) merged with the
   // render's overrides, readable before any page script runs.
@@ -153,6 +167,8 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
   const domReady = new Promise<void>((resolve) => {
     if (document.readyState !== "loading") resolve();
     else document.addEventListener("DOMContentLoaded", () => resolve(), { once: true });
+    // A navigation refused while loading leaves a document that never fires DOMContentLoaded.
+    document.addEventListener("readystatechange", () => document.readyState !== "loading" && resolve());
   });
   const mounted = domReady.then(async () => {
     for (const [id, value] of Object.entries(variables())) {
@@ -166,6 +182,8 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
   const loaded = new Promise<void>((resolve) => {
     if (document.readyState === "complete") resolve();
     else window.addEventListener("load", () => resolve(), { once: true });
+    // A navigation refused while loading leaves a complete document that never fires "load".
+    document.addEventListener("readystatechange", () => document.readyState === "complete" && resolve());
   });
 
   // ---- Timing -----------------------------------------------------------------------------
@@ -408,7 +426,7 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
   /** Videos visible in the last pose (see seek()). */
   const videosOnScreen = new Set<any>();
 
-  w.__reelflare = {
+  const api = {
     errors,
     /** Waits for the page to load and reports its size, duration (null when undeclared) and audio. */
     async probe(waitForTimelineMs: number) {
@@ -494,7 +512,12 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
       await nextPaint();
     },
   };
+  // Neither replaced nor removed by the page: a broken driver would look like our fault.
+  Object.defineProperty(w, "__reelflare", { value: Object.freeze(api), writable: false, configurable: false });
 }
+
+/** The CDP binding (Runtime.addBinding) the driver reports refused navigations through. */
+export const NAVIGATION_NOTICE = "__reelflareNavigation";
 
 export function pageDriverSource(seed: number, variablesJson = "{}"): string {
   // The bundler may wrap named functions in `__name(...)` (keepNames); define it in the page.

@@ -8,7 +8,8 @@ import { CompositionError, CompositionSession } from "./browser-session.ts";
 import { planAudio } from "./audio-plan.ts";
 import { captureStills } from "./stills.ts";
 import { frameCountFor, pendingChunks } from "./chunks.ts";
-import { recordBlockedRequests, scaleFor, sessionOptionsFor } from "./capture-settings.ts";
+import { recordSessionWarnings, scaleFor, sessionOptionsFor } from "./capture-settings.ts";
+import { inStep } from "./composition-error.ts";
 import { limitProblem } from "../renders/render-limits.ts";
 import { watchRender } from "./cancellation.ts";
 
@@ -25,7 +26,7 @@ export async function planRender(env: Env, renderId: string): Promise<void> {
   let plan = existing;
   if (!plan) {
     const options = await sessionOptionsFor(config, spec, { ...DEFAULT_SIZE, deviceScaleFactor: 1 });
-    const session = await CompositionSession.open(env.BROWSER, options);
+    const session = await CompositionSession.open(env.BROWSER, options).catch(inStep("planning"));
     // Deleted meanwhile: the browser closes at once and the step stops.
     let closing: Promise<void> | null = null;
     const closeSession = () => (closing ??= session.close());
@@ -33,14 +34,14 @@ export async function planRender(env: Env, renderId: string): Promise<void> {
     watch.signal.addEventListener("abort", () => void closeSession());
     let probe;
     try {
-      probe = await session.probe();
+      probe = await session.probe().catch(inStep("planning"));
       if (spec.output === "stills" && !probe.errors.length && probe.hasRoot) {
         // Stills are taken here, with the page that is already open, at the composition's size.
         const times = stills ?? [0];
         const tooBig = limitProblem(config, { width: probe.width, height: probe.height, scale: 1, durationSeconds: null, fps: spec.fps });
         if (tooBig) throw new CompositionError(`composition: ${tooBig.message}`);
         await session.resize(probe.width ?? DEFAULT_SIZE.width, probe.height ?? DEFAULT_SIZE.height);
-        await captureStills(env, renderId, session, times, job, probe.duration ?? 0);
+        await captureStills(env, renderId, session, times, job, probe.duration ?? 0).catch(inStep("taking stills"));
         return;
       }
     } catch (err) {
@@ -51,7 +52,7 @@ export async function planRender(env: Env, renderId: string): Promise<void> {
       await closeSession();
     }
     if (watch.signal.aborted) return;
-    await recordBlockedRequests(job, session.blockedRequests);
+    await recordSessionWarnings(job, session);
     if (probe.errors.length) {
       throw new CompositionError(`composition page threw an error while loading: ${probe.errors[0]}`);
     }
