@@ -48,6 +48,8 @@ const NAVIGATION_TIMEOUT_MS = 30_000;
 /** A browser that has not started by then is given up on (the step is retried): a launch that
  *  hangs would otherwise hold the render until the watchdog fails it minutes later. */
 const LAUNCH_TIMEOUT_MS = 60_000;
+/** A browser that does not close by then (a page that hangs it) is given up on. */
+const CLOSE_TIMEOUT_MS = 5_000;
 /** How long to wait for a GSAP timeline to appear when the root declares no duration. */
 const TIMELINE_WAIT_MS = 3_000;
 /** The probe waits for audio to load (15 s at most, in the driver) and for timelines. */
@@ -121,7 +123,7 @@ export class CompositionSession {
       return new CompositionSession(browser, page, cdp, pageErrors, blocked, options.frameTimeoutMs, watching);
     } catch (err) {
       guard?.close();
-      await browser.close().catch(() => {});
+      await closeWithin(browser, CLOSE_TIMEOUT_MS);
       throw err;
     }
   }
@@ -166,7 +168,7 @@ export class CompositionSession {
   /** Closes the browser; a browser that does not answer (a hung page) is given up on. */
   async close(): Promise<void> {
     this.guard.close();
-    await Promise.race([this.browser.close().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 5_000))]);
+    await closeWithin(this.browser, CLOSE_TIMEOUT_MS);
   }
 
   /** Evaluates in the page. What the page throws is the composition's fault, not the browser's. */
@@ -226,6 +228,10 @@ async function sandboxRequests(
     }
   });
   await cdp.send("Fetch.enable", { patterns: [{ urlPattern: "*" }] });
+}
+
+async function closeWithin(browser: Browser, ms: number): Promise<void> {
+  await Promise.race([browser.close().catch(() => {}), new Promise((resolve) => setTimeout(resolve, ms))]);
 }
 
 /** puppeteer.launch with a time limit; a browser that starts after it is closed at once. */

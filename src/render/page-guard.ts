@@ -1,9 +1,10 @@
 // Watches one composition page for what a broken or hostile page can do to a render, and tells
 // the page's own faults (CompositionError: the render fails at once) from the browser's (plain
 // errors: the step is retried).
-// - Dialogs (alert, confirm, prompt, beforeunload) are dismissed and kept as warnings.
-// - A navigation that commits anyway (about:blank, blob:) is the page's fault; navigations
-//   over the network are refused before that, by the request sandbox (browser-session.ts).
+// - Dialogs (alert, confirm, prompt, beforeunload) are dismissed and kept as warnings, and so
+//   are navigations the page driver cancelled (reported through a binding) or the request
+//   sandbox refused (browser-session.ts), and popups (popup-sandbox.ts).
+// - A navigation that commits anyway (going back in history) is the page's fault.
 // - Memory is sampled over CDP while the page lives, and a page past the limit is stopped.
 //   This is what works on Browser Rendering, where no Chromium flag can be passed; locally the
 //   browser also caps V8's heap and each process's writable memory (scripts/setup/system.sh).
@@ -21,7 +22,8 @@ const MB = 1024 * 1024;
 export const PAGE_MEMORY_LIMIT_MB = 512;
 /** A renderer crash after the page's memory reached this is blamed on the page. */
 const CRASH_EVIDENCE_MB = PAGE_MEMORY_LIMIT_MB / 4;
-const SAMPLE_MS = 500;
+/** Often enough to see a blow-up of a GB a second on its way to V8's own limit. */
+const SAMPLE_MS = 250;
 /** A project file still in flight after this was not delivered by our side: not the page's fault. */
 const UNDELIVERED_MS = 10_000;
 /** How long the page or the browser gets to answer "are you there?". */
