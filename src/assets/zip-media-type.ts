@@ -8,6 +8,9 @@ export function mediaTypeOf(contentType: string): string {
   return contentType.split(";")[0]!.trim().toLowerCase();
 }
 
+/** A header sent twice arrives joined with ", " — the official hyperframes CLI sends the
+ *  upload's Content-Type both from upload_headers and on its own ("application/zip,
+ *  application/zip") — so every listed type must be a zip type. */
 export function isZipMediaType(contentType: string): boolean {
-  return (ZIP_MEDIA_TYPES as readonly string[]).includes(mediaTypeOf(contentType));
+  return contentType.split(",").every((part) => (ZIP_MEDIA_TYPES as readonly string[]).includes(mediaTypeOf(part)));
 }

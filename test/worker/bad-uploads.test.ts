@@ -164,8 +164,12 @@ describe("direct uploads must be zips", () => {
     expect(error).toMatchObject({ code: "invalid_request", param: "content_type" });
     expect(error.message).toBe("upload Content-Type 'text/html' is not a zip archive; send the project zip with upload_headers");
     expect(await r2Keys(`assets/${body.data.asset_id}/`)).toEqual([]);
-    // The same bytes sent as announced go through.
-    const ok = await SELF.fetch(body.data.upload_url, { method: "PUT", body: zip, headers: { "content-type": "application/zip" } });
+    // A zip type joined with something else is not a zip either.
+    const mixed = await SELF.fetch(body.data.upload_url, { method: "PUT", body: zip, headers: { "content-type": "application/zip, text/html" } });
+    expect(mixed.status).toBe(400);
+    // The same bytes sent as announced go through — also with the header sent twice, as the
+    // official hyperframes CLI sends it ("application/zip, application/zip").
+    const ok = await SELF.fetch(body.data.upload_url, { method: "PUT", body: zip, headers: { "content-type": "application/zip, application/zip" } });
     expect(ok.status).toBe(200);
   });
 });
