@@ -2,7 +2,7 @@
 // whose words sit at known times. Colours come from a `#rrggbb` in the prompt (else a colour
 // derived from the prompt), so tests can look for a generated image's colour in the frames.
 import { spawn } from "node:child_process";
-import { deflateSync } from "node:zlib";
+import { encodePng } from "../../src/dialects/varg/compose/png.ts";
 
 export type Rgb = [number, number, number];
 
@@ -26,45 +26,11 @@ export function sizeFor(aspectRatio: string | undefined): { width: number; heigh
   return w >= h ? { width: 320, height: even((320 * h) / w) } : { width: even((320 * w) / h), height: 320 };
 }
 
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 255]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function chunk(type: string, data: Uint8Array): Buffer {
-  const out = Buffer.alloc(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  out.write(type, 4, "ascii");
-  Buffer.from(data).copy(out, 8);
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-  return out;
-}
-
 export function solidPng(width: number, height: number, [r, g, b]: Rgb): Uint8Array {
-  const row = Buffer.alloc(1 + width * 3);
-  for (let x = 0; x < width; x++) row.set([r, g, b], 1 + x * 3);
-  const raw = Buffer.concat(Array.from({ length: height }, () => row));
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", header),
-    chunk("IDAT", deflateSync(raw)),
-    chunk("IEND", new Uint8Array()),
-  ]);
+  const rowBytes = 1 + width * 3; // filter byte 0 (none), then RGB
+  const raw = new Uint8Array(rowBytes * height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) raw.set([r, g, b], y * rowBytes + 1 + x * 3);
+  return encodePng(width, height, { bitDepth: 8, colourType: 2 }, raw);
 }
 
 function ffmpeg(args: string[]): Promise<Uint8Array> {

@@ -4,6 +4,7 @@
 // kept only in the render's Durable Object until generation is over), and redaction of any key
 // from text that quotes a provider.
 import type { Env } from "../env.ts";
+import { base64ToBytes, bytesToBase64 } from "../lib/bytes.ts";
 import { KEY_SECRETS, type ProviderName } from "./providers/index.ts";
 
 export type ProviderKeys = Partial<Record<string, string>>;
@@ -35,21 +36,19 @@ async function sealingKey(signingSecret: string, renderId: string): Promise<Cryp
   );
 }
 
-const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
-const unb64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 
 /** Seals a request's keys for one render: only that render's id and the secret open them. */
 export async function sealKeys(signingSecret: string, renderId: string, keys: ProviderKeys): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const key = await sealingKey(signingSecret, renderId);
   const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv }, key, enc.encode(JSON.stringify(keys))));
-  return `${b64(iv)}.${b64(sealed)}`;
+  return `${bytesToBase64(iv)}.${bytesToBase64(sealed)}`;
 }
 
 export async function openKeys(signingSecret: string, renderId: string, sealed: string): Promise<ProviderKeys> {
   const [iv, data] = sealed.split(".");
   const key = await sealingKey(signingSecret, renderId);
-  const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: unb64(iv!) }, key, unb64(data!));
+  const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: base64ToBytes(iv!) }, key, base64ToBytes(data!));
   return JSON.parse(new TextDecoder().decode(plain)) as ProviderKeys;
 }
 

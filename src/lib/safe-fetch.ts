@@ -2,7 +2,7 @@
 // locally), redirects checked hop by hop, a time limit, and a size cap enforced while the body
 // streams in (Content-Length may be absent or wrong).
 import { checkOutboundUrl } from "./url-safety.ts";
-import { concatBytes } from "./bytes.ts";
+import { BodyTooLarge, readCapped } from "./bytes.ts";
 
 const MAX_REDIRECTS = 3;
 
@@ -54,29 +54,13 @@ export async function fetchLimited(raw: string, limits: FetchLimits): Promise<Fe
       await res.body?.cancel();
       throw new FetchProblem("unreachable", `answered HTTP ${res.status}`);
     }
-    const tooLarge = () => new FetchProblem("too_large", `is larger than the ${limits.maxBytes}-byte limit`);
-    if (Number(res.headers.get("content-length") ?? 0) > limits.maxBytes) {
-      await res.body.cancel();
-      throw tooLarge();
+    let bytes: Uint8Array;
+    try {
+      bytes = await readCapped(res, limits.maxBytes);
+    } catch (err) {
+      if (err instanceof BodyTooLarge) throw new FetchProblem("too_large", `is larger than the ${limits.maxBytes}-byte limit`);
+      throw new FetchProblem("unreachable", `could not be fetched: ${(err as Error).message}`);
     }
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    const reader = res.body.getReader();
-    for (;;) {
-      let part: ReadableStreamReadResult<Uint8Array>;
-      try {
-        part = await reader.read();
-      } catch (err) {
-        throw new FetchProblem("unreachable", `could not be fetched: ${(err as Error).message}`);
-      }
-      if (part.done) break;
-      size += part.value.length;
-      if (size > limits.maxBytes) {
-        await reader.cancel();
-        throw tooLarge();
-      }
-      chunks.push(part.value);
-    }
-    return { bytes: concatBytes(chunks, size), contentType: res.headers.get("content-type") ?? "", url: check.url.toString() };
+    return { bytes, contentType: res.headers.get("content-type") ?? "", url: check.url.toString() };
   }
 }

@@ -2,7 +2,8 @@
 // base64 audio) and music (/music, binary audio). Voice names and models follow the varg SDK,
 // so a script sounds the same whether the SDK or this service runs it.
 import { ProviderError, type GeneratedMedia, type GenerationKind, type GenerationRequest, type JsonValue, type ProviderAdapter, type ProviderContext, type WordTiming } from "../types.ts";
-import { base64ToBytes, errorFromResponse, providerFetch, quote, readJson } from "./http.ts";
+import { base64ToBytes } from "../../lib/bytes.ts";
+import { errorFromResponse, providerFetch, quote, readJson } from "./http.ts";
 
 const PROVIDER = "ElevenLabs";
 

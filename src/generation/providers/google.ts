@@ -3,7 +3,8 @@
 // the key) and Gemini TTS (generateContent with AUDIO: raw PCM, wrapped here into a WAV). No
 // music. The key travels in the x-goog-api-key header, never in a URL we could quote.
 import { ProviderError, type GeneratedMedia, type GenerationKind, type GenerationRequest, type InputFile, type JsonValue, type ProviderAdapter, type ProviderContext } from "../types.ts";
-import { base64ToBytes, dataUri, downloadResult, errorFromResponse, pollUntil, providerFetch, quote, readJson } from "./http.ts";
+import { base64ToBytes, BodyTooLarge, readCapped } from "../../lib/bytes.ts";
+import { dataUri, downloadResult, errorFromResponse, pollUntil, providerFetch, quote, readJson } from "./http.ts";
 
 const PROVIDER = "Google";
 
@@ -308,39 +309,14 @@ interface Operation {
 
 const OPERATION_NAME = /^[\w.-]+(\/[\w.-]+)*$/;
 
-async function readCapped(ctx: ProviderContext, res: Response, what: string): Promise<Uint8Array> {
-  const declared = Number(res.headers.get("content-length") ?? NaN);
-  const tooBig = () => new ProviderError(`${PROVIDER}'s file for ${what} is larger than the ${MAX_VIDEO_BYTES / (1024 * 1024)} MB accepted`, "provider_error");
-  if (declared > MAX_VIDEO_BYTES) {
-    await res.body?.cancel().catch(() => {});
-    throw tooBig();
-  }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
+async function readVideoCapped(ctx: ProviderContext, res: Response, what: string): Promise<Uint8Array> {
   try {
-    const reader = res.body?.getReader();
-    while (reader) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total > MAX_VIDEO_BYTES) {
-        await reader.cancel().catch(() => {});
-        throw tooBig();
-      }
-      chunks.push(value);
-    }
+    return await readCapped(res, MAX_VIDEO_BYTES);
   } catch (err) {
-    if (err instanceof ProviderError) throw err;
+    if (err instanceof BodyTooLarge) throw new ProviderError(`${PROVIDER}'s file for ${what} is larger than the ${MAX_VIDEO_BYTES / (1024 * 1024)} MB accepted`, "provider_error");
     if (ctx.signal.aborted) throw new ProviderError(`${PROVIDER} did not finish ${what} in time`, "timeout");
     throw new ProviderError(`${PROVIDER} broke off the file for ${what}: ${err instanceof Error ? err.message : String(err)}`, "provider_error");
   }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return bytes;
 }
 
 /**
@@ -357,7 +333,7 @@ async function downloadVideo(ctx: ProviderContext, uri: string): Promise<{ bytes
   url.searchParams.delete("key");
   if (url.origin !== new URL(ctx.baseUrl).origin) return downloadResult(ctx, PROVIDER, "video", url.toString());
   const res = await call(ctx, "video download", url.toString());
-  return { bytes: await readCapped(ctx, res, "video download"), contentType: res.headers.get("content-type") ?? "" };
+  return { bytes: await readVideoCapped(ctx, res, "video download"), contentType: res.headers.get("content-type") ?? "" };
 }
 
 async function veo(request: GenerationRequest, model: string, ctx: ProviderContext): Promise<GeneratedMedia> {

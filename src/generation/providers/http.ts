@@ -2,6 +2,7 @@
 // provider's status codes into failure categories (429 → rate_limited with its Retry-After,
 // 402/quota → quota_exceeded, a deadline → timeout), read JSON that may be malformed, poll a
 // queued job until it settles. Messages quote at most a short piece of the provider's answer.
+import { dataUrl } from "../../lib/bytes.ts";
 import { ProviderError, type ProviderContext } from "../types.ts";
 
 const QUOTE_CHARS = 300;
@@ -122,14 +123,6 @@ export async function downloadResult(ctx: ProviderContext, provider: string, wha
 
 /** An input file as a data: URI, which fal, Replicate and OpenAI accept in place of a URL. */
 export function dataUri(file: { bytes: Uint8Array; mediaType: string }): string {
-  let binary = "";
-  for (let i = 0; i < file.bytes.length; i += 0x8000) binary += String.fromCharCode(...file.bytes.subarray(i, i + 0x8000));
-  return `data:${file.mediaType};base64,${btoa(binary)}`;
+  return dataUrl(file.mediaType, file.bytes);
 }
 
-export function base64ToBytes(b64: string): Uint8Array {
-  const binary = atob(b64);
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
-}

@@ -2,7 +2,8 @@
 // speech (/audio/speech, then /audio/transcriptions for word timings) and Sora video
 // (/videos: create, poll, download the content). No music.
 import { ProviderError, type GeneratedMedia, type GenerationKind, type GenerationRequest, type InputFile, type JsonValue, type ProviderAdapter, type ProviderContext, type WordTiming } from "../types.ts";
-import { base64ToBytes, downloadResult, errorFromResponse, pollUntil, providerFetch, quote, readJson } from "./http.ts";
+import { base64ToBytes, BodyTooLarge, readCapped } from "../../lib/bytes.ts";
+import { downloadResult, errorFromResponse, pollUntil, providerFetch, quote, readJson } from "./http.ts";
 
 const PROVIDER = "OpenAI";
 
@@ -127,37 +128,18 @@ async function mediaBytes(ctx: ProviderContext, res: Response, what: string, nou
     const text = redact(await res.text().catch(() => ""), ctx.key);
     throw new ProviderError(`${PROVIDER} answered ${what} with ${contentType} instead of ${noun}: ${quote(text) || "(empty)"}`, "provider_error");
   }
-  const declared = Number(res.headers.get("content-length") ?? NaN);
-  if (declared > maxBytes) {
-    await res.body?.cancel().catch(() => {});
-    throw new ProviderError(`${PROVIDER}'s ${noun} for ${what} is ${Math.round(declared / 1e6)} MB, more than the ${Math.round(maxBytes / 1e6)} MB accepted`, "provider_error");
-  }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
+  let bytes: Uint8Array;
   try {
-    const reader = res.body?.getReader();
-    while (reader) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total > maxBytes) {
-        await reader.cancel().catch(() => {});
-        throw new ProviderError(`${PROVIDER}'s ${noun} for ${what} is more than the ${Math.round(maxBytes / 1e6)} MB accepted`, "provider_error");
-      }
-      chunks.push(value);
-    }
+    bytes = await readCapped(res, maxBytes);
   } catch (err) {
-    if (err instanceof ProviderError) throw err;
+    if (err instanceof BodyTooLarge) {
+      const size = err.declared !== undefined ? `is ${Math.round(err.declared / 1e6)} MB, more than` : "is more than";
+      throw new ProviderError(`${PROVIDER}'s ${noun} for ${what} ${size} the ${Math.round(maxBytes / 1e6)} MB accepted`, "provider_error");
+    }
     if (ctx.signal.aborted) throw new ProviderError(`${PROVIDER} did not finish ${what} in time`, "timeout");
     throw new ProviderError(`${PROVIDER} broke off the ${noun} for ${what}: ${err instanceof Error ? err.message : String(err)}`, "provider_error");
   }
-  if (total === 0) throw new ProviderError(`${PROVIDER} returned no ${noun} for ${what}`, "provider_error");
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
+  if (bytes.length === 0) throw new ProviderError(`${PROVIDER} returned no ${noun} for ${what}`, "provider_error");
   return bytes;
 }
 

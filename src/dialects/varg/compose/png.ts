@@ -1,6 +1,8 @@
-// A minimal PNG writer for 1-bit masks (palette: transparent / opaque black), used for the
-// dissolve transition's noise masks. zlib from fflate (pure JS, runs in the Worker).
+// A minimal PNG writer: 1-bit masks (palette: transparent / opaque black) for the dissolve
+// transition's noise masks, and the encoder under them (the fake providers' images use it
+// too). zlib from fflate (pure JS, runs in the Worker).
 import { zlibSync } from "fflate";
+import { concatBytes } from "../../../lib/bytes.ts";
 
 const CRC_TABLE = (() => {
   const table = new Uint32Array(256);
@@ -36,30 +38,34 @@ export function maskPng(width: number, height: number, opaque: (x: number, y: nu
     const row = y * (rowBytes + 1); // filter byte 0 (none), then the bits
     for (let x = 0; x < width; x++) if (opaque(x, y)) raw[row + 1 + (x >> 3)]! |= 0x80 >> (x & 7);
   }
+  // Bit depth 1, palette: black, transparent where the bit is 0.
+  return encodePng(width, height, { bitDepth: 1, colourType: 3 }, raw, [
+    ["PLTE", new Uint8Array([0, 0, 0, 0, 0, 0])],
+    ["tRNS", new Uint8Array([0x00, 0xff])],
+  ]);
+}
+
+/** A PNG from its scanlines (`raw`: each row's filter byte, then its pixels), with any chunks
+ *  that go before the image data (PLTE, tRNS). */
+export function encodePng(
+  width: number,
+  height: number,
+  format: { bitDepth: number; colourType: number },
+  raw: Uint8Array,
+  before: Array<[string, Uint8Array]> = [],
+): Uint8Array {
   const ihdr = new Uint8Array(13);
   const view = new DataView(ihdr.buffer);
   view.setUint32(0, width);
   view.setUint32(4, height);
-  ihdr.set([1, 3, 0, 0, 0], 8); // bit depth 1, palette, deflate, no filter, no interlace
-  const parts = [
+  ihdr.set([format.bitDepth, format.colourType, 0, 0, 0], 8); // deflate, no filter, no interlace
+  return concatBytes([
     new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk("IHDR", ihdr),
-    chunk("PLTE", new Uint8Array([0, 0, 0, 0, 0, 0])),
-    chunk("tRNS", new Uint8Array([0x00, 0xff])),
+    ...before.map(([type, data]) => chunk(type, data)),
     chunk("IDAT", zlibSync(raw, { level: 9 })),
     chunk("IEND", new Uint8Array(0)),
-  ];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
+  ]);
 }
 
-export function dataUrl(mediaType: string, bytes: Uint8Array): string {
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return `data:${mediaType};base64,${btoa(binary)}`;
-}
+

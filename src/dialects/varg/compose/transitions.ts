@@ -11,7 +11,8 @@
 // Animations are absolute: delay = the transition's start on the timeline, fill none — before
 // and after the transition each wrapper is untouched (every look ends with `b` as itself).
 import { decimal, pct, px } from "./escape.ts";
-import { dataUrl, maskPng } from "./png.ts";
+import { maskPng } from "./png.ts";
+import { dataUrl } from "../../../lib/bytes.ts";
 import { ComposeError } from "./types.ts";
 
 export interface LayerState {
