@@ -74,6 +74,22 @@ export function isModelRef(value: unknown): value is ModelRef {
   return typeof value === "object" && value !== null && "$model" in value;
 }
 
+/** Calls `visit` for every element in a JSON value: elements held in props and children too. */
+export function forEachElement(node: unknown, visit: (el: VargElementJson) => void): void {
+  if (node === null || typeof node !== "object") return;
+  if (Array.isArray(node)) {
+    for (const item of node) forEachElement(item, visit);
+    return;
+  }
+  if (isElement(node)) {
+    visit(node);
+    forEachElement(node.props, visit);
+    forEachElement(node.children, visit);
+    return;
+  }
+  for (const value of Object.values(node)) forEachElement(value, visit);
+}
+
 /** `talking-head` → `TalkingHead`: the component name of an element type. */
 export function componentName(type: string): string {
   return type.replace(/(^|-)([a-z])/g, (_, _dash: string, c: string) => c.toUpperCase());

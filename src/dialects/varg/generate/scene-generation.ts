@@ -16,7 +16,7 @@ import { r2Keys } from "../../../assets/layout.ts";
 import type { OutputFile } from "../../../jobs/render-state.ts";
 import { adapterFor, GenerationRefused, type Generator } from "../../../generation/generator.ts";
 import { ProviderError, type GenerationRequest, type InputFile, type WordTiming } from "../../../generation/types.ts";
-import { isElement, type ResolvedMedia, type VargElementJson } from "../tree.ts";
+import { forEachElement, isElement, type ResolvedMedia, type VargElementJson } from "../tree.ts";
 import { tagOf } from "../compose/props.ts";
 import type { MediaInfo } from "../compose/types.ts";
 import type { SceneMedia } from "../media-store.ts";
@@ -80,7 +80,11 @@ export class SceneGeneration {
     if (failed) throw failed.reason;
     const byId = new Map<string, ResolvedMedia>();
     for (const [id, outcome] of this.outcomes) byId.set(id, (await outcome).resolved);
-    attach(tree, byId);
+    // Every copy of a generated element (one id may appear many times) gets its media.
+    forEachElement(tree, (el) => {
+      const media = byId.get(el.id);
+      if (media && !el.resolved) el.resolved = media;
+    });
   }
 
   private outcome(el: VargElementJson, where: string, clipSeconds?: number): Promise<Outcome> {
@@ -212,18 +216,4 @@ function placeholderSize(aspectRatio: string | undefined, frame: { width: number
   return ratio >= frame.width / frame.height
     ? { width: frame.width, height: Math.round(frame.width / ratio) }
     : { width: Math.round(frame.height * ratio), height: frame.height };
-}
-
-/** Sets `resolved` on every copy of a generated element (one id may appear many times). */
-function attach(node: unknown, byId: Map<string, ResolvedMedia>): void {
-  if (node === null || typeof node !== "object") return;
-  if (Array.isArray(node)) return node.forEach((n) => attach(n, byId));
-  if (isElement(node)) {
-    const media = byId.get(node.id);
-    if (media && !node.resolved) node.resolved = media;
-    attach(node.props, byId);
-    attach(node.children, byId);
-    return;
-  }
-  for (const value of Object.values(node)) attach(value, byId);
 }

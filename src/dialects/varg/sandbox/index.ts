@@ -1,7 +1,7 @@
 // Evaluates untrusted varg TSX into an element tree: transpile (sucrase) → run in a fresh
 // QuickJS VM with CPU, memory, stack and output limits → validate the tree. Bad code of any
 // kind ends in a SandboxError; a failure of `options.resolve` is rethrown unchanged.
-import { isElement, type ResolvedMedia, type VargElementJson } from "../tree.ts";
+import { forEachElement, type ResolvedMedia, type VargElementJson } from "../tree.ts";
 import { SandboxError } from "./errors.ts";
 import { type SandboxLimits, withDefaults } from "./limits.ts";
 import { transpile } from "./transpile.ts";
@@ -48,21 +48,12 @@ export async function evaluateScene(code: string, options: EvaluateOptions = {})
 }
 
 /** `resolved` comes from what the host resolved, never from the VM's say-so. */
-function attachResolved(node: unknown, resolved: Map<string, ResolvedMedia>): void {
-  if (node === null || typeof node !== "object") return;
-  if (Array.isArray(node)) {
-    for (const item of node) attachResolved(item, resolved);
-    return;
-  }
-  if (isElement(node)) {
-    const media = resolved.get(node.id) ?? segmentMedia(node, resolved);
-    if (media) node.resolved = media;
-    else delete node.resolved;
-    attachResolved(node.props, resolved);
-    attachResolved(node.children, resolved);
-    return;
-  }
-  for (const value of Object.values(node)) attachResolved(value, resolved);
+function attachResolved(tree: VargElementJson, resolved: Map<string, ResolvedMedia>): void {
+  forEachElement(tree, (el) => {
+    const media = resolved.get(el.id) ?? segmentMedia(el, resolved);
+    if (media) el.resolved = media;
+    else delete el.resolved;
+  });
 }
 
 /** The window of a resolved Speech that a segment element (s.segments[i]) plays. */
