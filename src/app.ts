@@ -5,6 +5,7 @@ import type { AppEnv } from "./env.ts";
 import { DomainError } from "./core/errors.ts";
 import { fileRoutes } from "./api/files.ts";
 import { captureFileRoutes } from "./api/capture-files.ts";
+import { fontFileRoutes } from "./api/font-files.ts";
 import { uploadRoutes } from "./api/uploads.ts";
 import { hyperframesApi } from "./dialects/hyperframes/index.ts";
 import { hyperframesError } from "./dialects/hyperframes/errors.ts";
@@ -40,6 +41,7 @@ app.get("/healthz", describeRoute({ tags: ["Service"], summary: "Liveness" }), (
 
 app.route("/v1/files", fileRoutes);
 app.route("/v1/capture", captureFileRoutes);
+app.route("/v1/fonts", fontFileRoutes);
 app.route("/v1/uploads", uploadRoutes);
 app.route("/v1/events", eventUrlRoutes({ [HYPERFRAMES]: renderEvents, [VARG]: jobStream }));
 app.route("/v1/setup", setupRoutes);

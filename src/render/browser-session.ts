@@ -10,6 +10,8 @@ import { capturePrefix } from "./capture-url.ts";
 import { CompositionError } from "./composition-error.ts";
 import { PageGuard } from "./page-guard.ts";
 import { refusePopups } from "./popup-sandbox.ts";
+import { fontsBaseUrl } from "./fonts/font-css.ts";
+import { pageFontsSource } from "./fonts/page-fonts.ts";
 
 export { CompositionError };
 
@@ -110,6 +112,7 @@ export class CompositionSession {
       if (options.transparent) {
         await cdp.send("Emulation.setDefaultBackgroundColorOverride", { color: { r: 0, g: 0, b: 0, a: 0 } });
       }
+      await page.evaluateOnNewDocument(pageFontsSource(fontsBaseUrl(options.url)));
       await page.evaluateOnNewDocument(pageDriverSource(options.seed, options.variablesJson));
       const response = await watching.run(
         page.goto(options.url, { waitUntil: "load", timeout: 0 }),
@@ -191,7 +194,8 @@ const NEVER_SETTLED = "the page is idle, yet it never settled (it waits for a pr
 
 /**
  * The page may load only its own project files, i.e. URLs under its capability prefix
- * (`…/v1/capture/<token>/`); data: and blob: URLs never reach the network. Every other request
+ * (`…/v1/capture/<token>/`), and the bundled fonts (`…/v1/fonts/`, see ./fonts/); data: and
+ * blob: URLs never reach the network. Every other request
  * — the internet, this machine, another render's files — is refused and remembered. The main
  * frame loads the composition once: navigating it anywhere else (another site, another project
  * file, a reload) is refused too, and the page stays as it is.
@@ -205,6 +209,7 @@ async function sandboxRequests(
   const prefix = capturePrefix(pageUrl);
   if (!prefix) throw new Error(`not a capture URL: ${pageUrl}`);
   const favicon = new URL("/favicon.ico", pageUrl).href;
+  const fonts = fontsBaseUrl(pageUrl);
   const { frameTree } = await cdp.send("Page.getFrameTree");
   let compositionRequested = false;
   cdp.on("Fetch.requestPaused", (event) => {
@@ -219,7 +224,7 @@ async function sandboxRequests(
       }
       compositionRequested = true;
     }
-    if (request.url.startsWith(prefix)) {
+    if (request.url.startsWith(prefix) || request.url.startsWith(fonts)) {
       cdp.send("Fetch.continueRequest", { requestId }).catch(() => {});
     } else {
       // The browser asks for the site's icon by itself: refused, but not the page's doing.

@@ -421,7 +421,14 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
     }
     await Promise.all(media.filter((el) => el.tagName === "VIDEO").map(mediaReady));
   }
-  const ready = Promise.all([mounted, loaded]).then(settle);
+  // Deterministic fonts (./fonts/page-fonts.ts, evaluated before this script), once the page
+  // and its sub-compositions are in: before the first frame.
+  const fonts = w.__reelflareFonts;
+  const ready = Promise.all([mounted, loaded])
+    .then(async () => {
+      if (fonts) warnings.push(...(await fonts.apply()));
+    })
+    .then(settle);
 
   /** Videos visible in the last pose (see seek()). */
   const videosOnScreen = new Set<any>();
