@@ -21,6 +21,7 @@ import { projectRoot } from "./lib/paths.ts";
 import { pageDriverSource } from "../src/render/page-driver.ts";
 import { planChunks } from "../src/render/chunks.ts";
 import { progressBar } from "./lib/progress-bar.ts";
+import { recordMeasured } from "./lib/bench-measured.ts";
 
 const run = promisify(execFile);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -246,6 +247,8 @@ try {
       ? `hyperframes render (local, same Chromium): ${seconds(hfMs)} s → best reelflare (${best.chunks} chunks) is ${(hfMs / best.wallMs).toFixed(2)}× its speed`
       : `hyperframes render failed (exit ${hfCode}) after ${seconds(hfMs)} s:\n${hfLog.slice(-1500)}`,
   );
+  // The per-frame figures the cost model and the chunk planner read (`npm run model`).
+  await recordMeasured({ frames: FRAMES, fps: FPS, width: 1920, height: 1080, cores, rows, hyperframesMs: hfCode === 0 ? hfMs : null });
 } finally {
   fileServer.close();
   await fs.rm(work, { recursive: true, force: true });

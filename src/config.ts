@@ -8,8 +8,16 @@ const ConfigSchema = z.object({
   maxProjectBytes: positiveInt,
   maxUnpackedBytes: positiveInt,
   signedUrlTtlSeconds: positiveInt,
-  chunkFrames: positiveInt,
+  /** Fixed chunk size (CHUNK_FRAMES): set, it overrides the planner's cost model (tests, the
+   *  bench, an operator who knows better); unset, the model chooses (src/render/chunk-count.ts). */
+  chunkFrames: positiveInt.optional(),
+  /** The most chunks (browsers at once) one render may fan out to, whoever chooses. */
   maxChunks: positiveInt,
+  /** Which cost model the planner uses: "local" (browsers and FFmpeg share this machine's
+   *  LOCAL_CORES) or "cloudflare" (the platform's limits); default local when the encoder is a
+   *  local process, else cloudflare. */
+  renderProfile: z.enum(["local", "cloudflare"]).optional(),
+  localCores: positiveInt.default(2),
   signingSecret: z.string().min(16, "SIGNING_SECRET must be set (at least 16 characters)"),
   encoderLocalOrigin: z.string().url().optional(),
   /** Local development: lets project URLs and webhooks use http://127.0.0.1 and friends. */
@@ -65,8 +73,10 @@ export function configFrom(env: Env): Config {
       maxProjectBytes: env.MAX_PROJECT_BYTES,
       maxUnpackedBytes: env.MAX_UNPACKED_BYTES,
       signedUrlTtlSeconds: env.SIGNED_URL_TTL_SECONDS,
-      chunkFrames: env.CHUNK_FRAMES,
+      chunkFrames: env.CHUNK_FRAMES || undefined,
       maxChunks: env.MAX_CHUNKS,
+      renderProfile: env.RENDER_PROFILE || undefined,
+      localCores: env.LOCAL_CORES || undefined,
       signingSecret: env.SIGNING_SECRET,
       encoderLocalOrigin: env.ENCODER_LOCAL_ORIGIN || undefined,
       allowLocalUrls: env.ALLOW_LOCAL_URLS || undefined,

@@ -19,8 +19,13 @@ export interface Env {
   MAX_PROJECT_BYTES: string;
   MAX_UNPACKED_BYTES: string;
   SIGNED_URL_TTL_SECONDS: string;
-  CHUNK_FRAMES: string;
+  /** Optional fixed chunk size; unset, the planner's cost model chooses the chunk count. */
+  CHUNK_FRAMES?: string;
   MAX_CHUNKS: string;
+  /** "local" | "cloudflare": the planner's cost model (default from ENCODER_LOCAL_ORIGIN). */
+  RENDER_PROFILE?: string;
+  /** Cores of the machine running the local stack (the local cost model's shared CPU). */
+  LOCAL_CORES?: string;
   ENCODER_LOCAL_ORIGIN?: string;
   ALLOW_LOCAL_URLS?: string;
   RATE_LIMIT_PER_MINUTE: string;

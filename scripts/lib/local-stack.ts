@@ -179,6 +179,9 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
         // Local development: webhooks and project URLs may target this machine.
         "--var",
         "ALLOW_LOCAL_URLS:true",
+        // The chunk planner's local cost model: browsers and FFmpeg share these cores.
+        "--var",
+        `LOCAL_CORES:${os.cpus().length}`,
         ...Object.entries(opts.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
         "--show-interactive-dev-session=false",
       ],

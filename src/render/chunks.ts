@@ -1,7 +1,7 @@
-// Chunk sizing policy: aim for `chunkFrames` frames per chunk (small enough to retry cheaply
-// and to stay well inside one queue invocation), but never more than `maxChunks` chunks (the
-// number of browsers one render may use at once); frames are spread evenly so no chunk is
-// a tiny remainder.
+// Splitting a render's frames into chunks. How many chunks is the planner's choice
+// (chunk-count.ts: the cost model, or a fixed CHUNK_FRAMES); here the fixed-size policy — aim
+// for `chunkFrames` frames per chunk, never more than `maxChunks` — and the even split both
+// use, so no chunk is a tiny remainder.
 import type { ChunkEntry } from "../jobs/render-state.ts";
 
 export interface ChunkRange {
@@ -11,8 +11,13 @@ export interface ChunkRange {
 }
 
 export function planChunks(frameCount: number, chunkFrames: number, maxChunks: number): ChunkRange[] {
+  return splitFrames(frameCount, Math.min(maxChunks, Math.ceil(frameCount / chunkFrames)));
+}
+
+/** `count` contiguous chunks (at most one per frame) whose sizes differ by at most one frame. */
+export function splitFrames(frameCount: number, chunkCount: number): ChunkRange[] {
   if (frameCount <= 0) return [];
-  const count = Math.max(1, Math.min(maxChunks, Math.ceil(frameCount / chunkFrames), frameCount));
+  const count = Math.max(1, Math.min(chunkCount, frameCount));
   const base = Math.floor(frameCount / count);
   const extra = frameCount % count;
   const chunks: ChunkRange[] = [];
@@ -27,7 +32,12 @@ export function planChunks(frameCount: number, chunkFrames: number, maxChunks: n
 
 /** The chunk ledger of a new plan: every chunk pending, nothing captured yet. */
 export function pendingChunks(frameCount: number, chunkFrames: number, maxChunks: number): ChunkEntry[] {
-  return planChunks(frameCount, chunkFrames, maxChunks).map((c) => ({
+  return chunkLedger(planChunks(frameCount, chunkFrames, maxChunks));
+}
+
+/** The ledger entries of chunks not started yet. */
+export function chunkLedger(ranges: ChunkRange[]): ChunkEntry[] {
+  return ranges.map((c) => ({
     ...c,
     status: "pending",
     attempts: 0,

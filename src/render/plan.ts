@@ -7,7 +7,8 @@ import type { RenderPlan } from "../jobs/render-state.ts";
 import { CompositionError, CompositionSession } from "./browser-session.ts";
 import { planAudio } from "./audio-plan.ts";
 import { captureStills } from "./stills.ts";
-import { frameCountFor, pendingChunks } from "./chunks.ts";
+import { frameCountFor } from "./chunks.ts";
+import { plannedChunks } from "./chunk-count.ts";
 import { recordSessionWarnings, scaleFor, sessionOptionsFor } from "./capture-settings.ts";
 import { inStep } from "./composition-error.ts";
 import { limitProblem } from "../renders/render-limits.ts";
@@ -82,7 +83,12 @@ export async function planRender(env: Env, renderId: string): Promise<void> {
       width: probe.width ?? DEFAULT_SIZE.width,
       height: probe.height ?? DEFAULT_SIZE.height,
       scale: scaleFor(spec.resolution),
-      chunks: pendingChunks(frameCount, config.chunkFrames, config.maxChunks),
+      chunks: plannedChunks(
+        config,
+        renderId,
+        frameCount,
+        (probe.width ?? DEFAULT_SIZE.width) * (probe.height ?? DEFAULT_SIZE.height) * scaleFor(spec.resolution) ** 2,
+      ),
       audio,
     };
     plan = await job.recordPlan(draft);

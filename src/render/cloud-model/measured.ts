@@ -1,0 +1,33 @@
+// Written by `npm run bench` (scripts/lib/bench-measured.ts) on 2026-11-30, 2 cores.
+// Do not edit by hand: run the bench again. Read by the cost model and the chunk planner.
+import type { Measured } from "./measured-schema.ts";
+
+export const MEASURED: Measured = {
+  "measuredAt": "2026-11-30",
+  "cores": 2,
+  "frames": 300,
+  "fps": 30,
+  "width": 1920,
+  "height": 1080,
+  "captureMsPerFrame": 236.7,
+  "captureCpuSPerFrame": 0.295,
+  "encodeMsPerFrame": 25,
+  "encodeCpuSPerFrame": 0.0593,
+  "renders": [
+    {
+      "chunks": 1,
+      "wallS": 64.5
+    },
+    {
+      "chunks": 2,
+      "wallS": 54.1
+    },
+    {
+      "chunks": 3,
+      "wallS": 59.6
+    }
+  ],
+  "hyperframesS": 58.7,
+  "browserStartS": null,
+  "finalizeS": null
+};
