@@ -11,8 +11,9 @@
 // - every requested family that the page does not declare with its own @font-face and that the
 //   table knows (Arial → Inter, Georgia → EB Garamond, …) gets @font-face rules under the
 //   requested name, pointing at the bundled files;
-// - a family the table does not know is reported, and the primary is put where the page would
-//   have fallen to a host font (before the declaration's first generic family, or at its end);
+// - a family the table does not know is reported (when a declaration would draw with it), and
+//   the primary is put where the page would have fallen to a host font (before the
+//   declaration's first generic family, or at its end);
 // - every injected face is loaded before the first frame (font-display: block would otherwise
 //   draw nothing while a face loads).
 // It runs once, when the driver's page is ready (`__reelflareFonts.apply()`), and answers the
@@ -178,17 +179,28 @@ export function pageFonts(config: PageFontsConfig, helpers: Helpers): void {
     const { slots, customProps, declared } = collect();
 
     // Requested families, in the spelling first met; those the page declares itself are its own.
+    // An unknown family is reported when a declaration would draw with it (nothing before it
+    // in the list resolves), not when it only stands behind one that does.
     const requested = new Map<string, string>([[normalize(config.primary), config.primary]]);
+    const unknown = new Set<string>();
+    const reached = new Set<string>();
     for (const slot of slots.filter((s) => !s.custom)) {
+      let resolved = false;
       for (const family of familiesOf(slot.get(), customProps)) {
         const key = normalize(family);
-        if (!key || key.startsWith("var(") || generics.has(key) || keywords.has(key) || declared.has(key)) continue;
-        if (!requested.has(key)) requested.set(key, family);
+        if (generics.has(key)) resolved = true;
+        if (!key || key.startsWith("var(") || generics.has(key) || keywords.has(key)) continue;
+        if (declared.has(key) || config.aliases[key]) {
+          resolved = true;
+          if (!declared.has(key) && !requested.has(key)) requested.set(key, family);
+          continue;
+        }
+        unknown.add(key);
+        if (!resolved && !reached.has(key)) {
+          reached.add(key);
+          warnings.push(`font "${family}" is not bundled (nor declared by the composition with @font-face): the next family of its list is drawn instead, else ${config.primary} (README "Fonts" lists the fonts)`);
+        }
       }
-    }
-    const unknown = new Set([...requested.keys()].filter((key) => !config.aliases[key]));
-    for (const key of unknown) {
-      warnings.push(`font "${requested.get(key)}" is not bundled (nor declared by the composition with @font-face): it is drawn with ${config.primary} (README "Fonts" lists the fonts)`);
     }
     if (unknown.size > 0) rewrite(slots, (v) => primaryFallback(v, unknown));
 
@@ -196,7 +208,7 @@ export function pageFonts(config: PageFontsConfig, helpers: Helpers): void {
     const loads: Array<[string, number]> = [];
     for (const [key, family] of requested) {
       const bundled = config.aliases[key];
-      if (!bundled || declared.has(key)) continue;
+      if (!bundled || declared.has(key)) continue; // the page's own @font-face wins
       rules.push(config.templates[bundled]!.split(config.placeholder).join(quote(family)));
       for (const weight of config.weights[bundled] ?? []) loads.push([family, weight]);
     }

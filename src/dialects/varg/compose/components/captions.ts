@@ -9,6 +9,7 @@ import { cssSeconds, decimal, escapeHtml, px, sec } from "../escape.ts";
 import { enumProp, numberProp, tagOf } from "../props.ts";
 import { parseSrt } from "../srt.ts";
 import { ComposeError, type ComponentRenderer, type ComposeContext, type Placement } from "../types.ts";
+import { DEJAVU_FACES, TEXT_FONT } from "./text.ts";
 
 // ---- Style presets: STYLE_PRESETS, STYLE_FONT_DEFAULTS and PRIMARY_FONTS in the SDK ----------
 
@@ -48,9 +49,10 @@ const PRESETS: Record<CaptionStyle, Preset> = {
 };
 const STYLES = ["tiktok", "karaoke", "bounce", "typewriter"] as const;
 type CaptionStyle = (typeof STYLES)[number];
-// The caption fonts are not bundled: without them the page falls back to the system sans
-// (DejaVu Sans, as the titles use). Sizes still follow the intended font's metrics.
-const FALLBACK_FONTS = `"DejaVu Sans", "Bitstream Vera Sans", sans-serif`;
+// Montserrat, Roboto, Poppins, Inter and Oswald are bundled (src/render/fonts/), Bebas Neue is
+// drawn with League Gothic; the others fall back to DejaVu Sans, as the titles use (and are
+// listed in the render's warnings). Sizes still follow the intended font's metrics.
+const FALLBACK_FONTS = TEXT_FONT;
 
 // ---- Cues and lines -------------------------------------------------------------------------
 
@@ -183,6 +185,7 @@ export const captions: ComponentRenderer = (el, ctx, at) => {
   // libass draws the outline outside the glyphs: a stroke twice as wide, painted under the fill.
   const outline = preset.outline > 0 ? ` -webkit-text-stroke: ${px(preset.outline * 2)} #000; paint-order: stroke fill;` : "";
   const shadow = preset.shadow > 0 ? ` text-shadow: ${px(preset.shadow)} ${px(preset.shadow)} 0 ${preset.shadowColor};` : "";
+  ctx.addCss(DEJAVU_FACES);
   ctx.addCss(
     `#${id} .rf-cap-line { position: absolute; left: 10px; right: 10px; ${edge} margin: 0; text-align: center; text-wrap: balance; ` +
       `font-family: "${font.family}", ${FALLBACK_FONTS}; font-weight: ${font.weight}; font-size: ${px(assSize / font.assPerEm)}; ` +

@@ -15,7 +15,10 @@
 // descent of the text's own glyphs); the page measures both with canvas measureText (the
 // layout script in ../text-layout.ts) and places each text box exactly where drawtext would.
 // Font: drawtext's default is fontconfig's "Sans", which is DejaVu Sans on Debian (where the
-// SDK renders) and is installed in Cloudflare's Browser Rendering too, so no font is bundled.
+// SDK renders) and is installed in Cloudflare's Browser Rendering too. DejaVu is not among the
+// bundled fonts (src/render/fonts/), whose table would draw "DejaVu Sans" with Inter: the page
+// declares it with its own @font-face on the system's files (local()), which the bundled
+// fonts leave alone, so titles keep drawtext's font.
 import type { VargElementJson } from "../../tree.ts";
 import { parseColor } from "../color.ts";
 import { decimal, escapeHtml, px, sec } from "../escape.ts";
@@ -23,7 +26,10 @@ import { numberProp, tagOf, textOf } from "../props.ts";
 import { ComposeError, type ComponentRenderer, type ComposeContext, type Placement } from "../types.ts";
 
 export const TEXT_FONT = `"DejaVu Sans", "Bitstream Vera Sans", sans-serif`;
-export const TEXT_CSS = `.vg-text { position: absolute; left: 0; top: 0; margin: 0; white-space: pre; font-family: ${TEXT_FONT}; font-weight: normal; }
+export const DEJAVU_FACES = `@font-face { font-family: "DejaVu Sans"; src: local("DejaVu Sans"), local("DejaVuSans"); font-weight: 400; }
+@font-face { font-family: "DejaVu Sans"; src: local("DejaVu Sans Bold"), local("DejaVuSans-Bold"); font-weight: 700; }`;
+export const TEXT_CSS = `${DEJAVU_FACES}
+.vg-text { position: absolute; left: 0; top: 0; margin: 0; white-space: pre; font-family: ${TEXT_FONT}; font-weight: normal; }
 .vg-textbox { position: absolute; left: 0; top: 0; }`;
 
 const POSITIONS = ["top", "top-left", "top-right", "center", "center-left", "center-right", "bottom", "bottom-left", "bottom-right", "left", "right"];
