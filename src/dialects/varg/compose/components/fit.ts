@@ -40,7 +40,11 @@ export function objectPosition(crop: CropPosition | undefined): string {
 const ZOOM_AMOUNT = 0.1;
 const ZOOMPAN_FPS = 30;
 
+// Text: the varg reference draws it with FFmpeg (drawtext, libass), not with Chromium, so the
+// HyperFrames reference's text-rendering: geometricPrecision, which src/render/fonts/ puts first
+// on every page, is not its look: varg pages keep Chromium's default.
 export const BASE_CSS = `
+html, body, * { text-rendering: auto; }
 .vg-layer { position: absolute; inset: 0; overflow: hidden; background: #000; }
 .vg-fill { position: absolute; inset: 0; }
 .vg-media { position: absolute; left: 0; top: 0; width: 100%; height: 100%; display: block; }
