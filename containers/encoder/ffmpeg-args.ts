@@ -2,11 +2,12 @@
 import { audioCodecArgs, mixFilter, type AudioTrack, type SourceFacts } from "./audio-mix.ts";
 export type Format = "mp4" | "webm" | "mov";
 export type Quality = "draft" | "standard" | "high";
-export type InputKind = "jpeg" | "png";
+/** How captured frames arrive: JPEG (lossy, no alpha), or lossless PNG or WebP (with alpha). */
+export type InputKind = "jpeg" | "png" | "webp";
 
 export const FORMATS: readonly Format[] = ["mp4", "webm", "mov"];
 export const QUALITIES: readonly Quality[] = ["draft", "standard", "high"];
-export const INPUTS: readonly InputKind[] = ["jpeg", "png"];
+export const INPUTS: readonly InputKind[] = ["jpeg", "png", "webp"];
 
 export interface SegmentSpec {
   fps: number;
@@ -40,17 +41,33 @@ const PRORES_QSCALE: Record<Quality, number> = { draft: 13, standard: 9, high: 4
 export const PIX_FMTS: Record<Format, string> = { mp4: "yuv420p", webm: "yuva420p", mov: "yuva444p10le" };
 
 /**
- * Scale to the output size and convert the RGB (PNG) or full-range BT.601 (JPEG) frames to
- * limited-range BT.709 YUV, and say so in the stream: every format is tagged the same way,
- * so a player shows the same colours whichever it is.
+ * The colour conversion, written down (docs/colour.md has the measurements):
+ * - Captured pixels are sRGB. Every output is limited-range BT.709 YUV, tagged so (matrix,
+ *   primaries, transfer, range) in the stream and in the frames (prores_ks writes its colour
+ *   fields from the frames), so a player shows the same colours whatever the format.
+ * - WebP and PNG frames are RGB: one RGB → BT.709 conversion, with exact rounding
+ *   (accurate_rnd) and chroma taken at full resolution (full_chroma_*); without those flags the
+ *   conversion alone loses a level.
+ * - A JPEG from Chromium is already YCbCr, full-range BT.601 4:2:0. It is converted to BT.709
+ *   limited range directly, YUV to YUV, by the colorspace filter (same primaries and transfer:
+ *   only the matrix and range change). FFmpeg 5.1's scaler cannot do that: it rescales the
+ *   range but keeps the matrix, which left every colour 3–5 levels off; going through 8-bit
+ *   RGB instead rounds twice and loses up to 3 levels.
  */
+const SWS_FLAGS = "accurate_rnd+full_chroma_int+full_chroma_inp";
+const JPEG_TO_BT709 =
+  "colorspace=all=bt709:range=tv:ispace=bt470bg:iprimaries=bt709:itrc=bt709:irange=pc:fast=0:dither=none:format=yuv420p";
+const TAGS = "setparams=range=tv:color_primaries=bt709:color_trc=bt709:colorspace=bt709";
+
 function colourArgs(s: SegmentSpec): string[] {
+  const pixFmt = PIX_FMTS[s.format];
+  const convert =
+    s.input === "jpeg"
+      ? `${JPEG_TO_BT709},scale=${s.width}:${s.height}:flags=${SWS_FLAGS},format=${pixFmt}`
+      : `scale=${s.width}:${s.height}:out_color_matrix=bt709:out_range=tv:flags=${SWS_FLAGS},format=${pixFmt}`;
   return [
-    // setparams tags the frames themselves: prores_ks writes its colour fields from them.
-    "-vf",
-    `scale=${s.width}:${s.height}:out_color_matrix=bt709:out_range=tv,format=${PIX_FMTS[s.format]},` +
-      "setparams=range=tv:color_primaries=bt709:color_trc=bt709:colorspace=bt709",
-    "-pix_fmt", PIX_FMTS[s.format],
+    "-vf", `${convert},${TAGS}`,
+    "-pix_fmt", pixFmt,
     "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv",
   ];
 }
@@ -90,11 +107,13 @@ export const SEGMENT_MUXER = "matroska";
 export const SEGMENT_CONTENT_TYPE = "video/x-matroska";
 export const SEGMENT_EXTENSION = "mkv";
 
+const DECODERS: Record<InputKind, string> = { jpeg: "mjpeg", png: "png", webp: "webp" };
+
 /** Frames arrive on stdin as concatenated images; the segment is written to `output`. */
 export function segmentArgs(s: SegmentSpec, output: string): string[] {
   return [
     "-hide_banner", "-loglevel", "error", "-nostdin",
-    "-f", "image2pipe", "-framerate", String(s.fps), "-c:v", s.input === "png" ? "png" : "mjpeg", "-i", "pipe:0",
+    "-f", "image2pipe", "-framerate", String(s.fps), "-c:v", DECODERS[s.input], "-i", "pipe:0",
     ...colourArgs(s),
     ...codecArgs(s),
     "-an", "-f", SEGMENT_MUXER, "-y", output,

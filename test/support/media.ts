@@ -71,7 +71,7 @@ async function decodeSetup(file: string): Promise<{ input: string[]; toRgba: str
     String(video.color_space)
   ];
   const range = ({ tv: "tv", pc: "pc" } as Record<string, string>)[String(video.color_range)];
-  const opts = [matrix && `in_color_matrix=${matrix}`, range && `in_range=${range}`].filter(Boolean).join(":");
+  const opts = [matrix && `in_color_matrix=${matrix}`, range && `in_range=${range}`, "flags=accurate_rnd+full_chroma_int"].filter(Boolean).join(":");
   return {
     input,
     toRgba: opts ? `scale=${opts},format=rgba` : "format=rgba",
@@ -162,10 +162,18 @@ export async function frameDigests(file: string): Promise<string[]> {
     .map((l) => l.split(",").at(-1)!.trim());
 }
 
+/** Frames as the capture sends them: JPEG (as Chromium makes: full-range BT.601 4:2:0), or
+ *  lossless PNG or WebP. */
+const FRAME_CODECS = {
+  jpeg: ["-c:v", "mjpeg", "-q:v", "2"],
+  png: ["-c:v", "png"],
+  webp: ["-c:v", "libwebp", "-lossless", "1"],
+} as const;
+
 export interface TestFrameOptions {
   /** The colour (any FFmpeg colour: "red", "#00ff00"…) of frame i; default: first half red, then blue. */
   colourAt?: (i: number) => string;
-  /** PNG only: the left half of every frame is fully transparent (alpha 0), the right half opaque. */
+  /** PNG or WebP: the left half of every frame is fully transparent (alpha 0), the right half opaque. */
   transparentLeft?: boolean;
 }
 
@@ -177,10 +185,10 @@ export async function makeTestFrames(
   n: number,
   width: number,
   height: number,
-  kind: "jpeg" | "png",
+  kind: "jpeg" | "png" | "webp",
   options: TestFrameOptions = {},
 ): Promise<Buffer> {
-  if (options.transparentLeft && kind !== "png") throw new Error("transparency needs PNG frames");
+  if (options.transparentLeft && kind === "jpeg") throw new Error("transparency needs PNG or WebP frames");
   const colourAt = options.colourAt ?? ((i: number) => (i < Math.floor(n / 2) ? "red" : "blue"));
   // Runs of the same colour: one FFmpeg call per run.
   const runs: { colour: string; count: number }[] = [];
@@ -190,14 +198,17 @@ export async function makeTestFrames(
     if (last?.colour === colour) last.count++;
     else runs.push({ colour, count: 1 });
   }
-  const alpha = options.transparentLeft ? ",format=rgba,geq=r='r(X,Y)':g='g(X,Y)':b='b(X,Y)':a='if(lt(X,W/2),0,255)'" : "";
+  // Colours are made in RGB (lavfi's colour source otherwise rounds them through YUV); JPEG
+  // frames are then converted as Chromium's encoder does: exact full-range BT.601.
+  const alpha = options.transparentLeft ? ",format=rgba,geq=r='r(X,Y)':g='g(X,Y)':b='b(X,Y)':a='if(lt(X,W/2),0,255)'" : ",format=rgb24";
+  const toJpeg = kind === "jpeg" ? ",scale=out_color_matrix=bt601:out_range=pc:flags=accurate_rnd+full_chroma_int,format=yuvj420p" : "";
   const parts: Buffer[] = [];
   for (const { colour, count } of runs) {
     const { stdout } = await run(
       "ffmpeg",
       [
-        "-v", "error", "-f", "lavfi", "-i", `color=c=${colour}:s=${width}x${height}:r=1${alpha}`, "-frames:v", String(count),
-        ...(kind === "png" ? ["-c:v", "png"] : ["-c:v", "mjpeg", "-q:v", "2"]), "-f", "image2pipe", "pipe:1",
+        "-v", "error", "-f", "lavfi", "-i", `color=c=${colour}:s=${width}x${height}:r=1${alpha}${toJpeg}`, "-frames:v", String(count),
+        ...FRAME_CODECS[kind], "-f", "image2pipe", "pipe:1",
       ],
       { encoding: "buffer", maxBuffer: 256 * 1024 * 1024 },
     );
@@ -270,4 +281,17 @@ export function levelDb(audio: DecodedAudio, from: number, to: number): number {
   let sum = 0;
   for (let i = a; i < b; i++) sum += audio.samples[i]! ** 2;
   return 10 * Math.log10(sum / Math.max(1, b - a));
+}
+
+/**
+ * Asserts a decoded pixel is the authored colour, channel by channel, within `tolerance`
+ * levels (2 at most: the colour conversion is exact to one level, and this is how the tests
+ * say so).
+ */
+export function expectColour(actual: number[], expected: number[], what = "", tolerance = 2): void {
+  if (tolerance > 2) throw new Error("colour probes assert authored values within 2 levels, not wider");
+  const off = Math.max(...expected.slice(0, 3).map((v, i) => Math.abs(actual[i]! - v)));
+  if (off > tolerance) {
+    throw new Error(`${what ? `${what}: ` : ""}colour ${actual.slice(0, 3).join(",")} is ${off} levels from the authored ${expected.slice(0, 3).join(",")} (tolerance ${tolerance})`);
+  }
 }
