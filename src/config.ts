@@ -28,6 +28,9 @@ const ConfigSchema = z.object({
   webhookRetryBaseSeconds: positiveInt,
   urlFetchTimeoutMs: positiveInt,
   frameTimeoutMs: positiveInt,
+  /** How frames are captured (src/render/capture-settings.ts): "auto" chooses per output;
+   *  "jpeg" or "webp" force one (benchmarks compare them). */
+  captureFormat: z.enum(["auto", "jpeg", "webp"]).default("auto"),
   publicOrigin: z.string().url().optional(),
   /** Browser origins allowed to call the API with CORS ("*" for any; none by default). */
   corsAllowedOrigins: z
@@ -86,6 +89,7 @@ export function configFrom(env: Env): Config {
       webhookRetryBaseSeconds: env.WEBHOOK_RETRY_BASE_SECONDS,
       urlFetchTimeoutMs: env.URL_FETCH_TIMEOUT_MS,
       frameTimeoutMs: env.FRAME_TIMEOUT_MS,
+      captureFormat: env.CAPTURE_FORMAT || undefined,
       publicOrigin: env.PUBLIC_ORIGIN || undefined,
       corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS || undefined,
       eventsUrlTtlSeconds: env.EVENTS_URL_TTL_SECONDS || undefined,

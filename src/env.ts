@@ -34,6 +34,8 @@ export interface Env {
   WEBHOOK_RETRY_BASE_SECONDS: string;
   URL_FETCH_TIMEOUT_MS: string;
   FRAME_TIMEOUT_MS: string;
+  /** Optional: "auto" (default), "jpeg" or "webp" — see src/render/capture-settings.ts. */
+  CAPTURE_FORMAT?: string;
   /** Optional: origin the browser uses to load composition pages (defaults to the request origin). */
   PUBLIC_ORIGIN?: string;
   /** Browser origins allowed to call the API (comma-separated, or "*"). */

@@ -41,34 +41,54 @@ const PRORES_QSCALE: Record<Quality, number> = { draft: 13, standard: 9, high: 4
 export const PIX_FMTS: Record<Format, string> = { mp4: "yuv420p", webm: "yuva420p", mov: "yuva444p10le" };
 
 /**
- * The colour conversion, written down (docs/colour.md has the measurements):
- * - Captured pixels are sRGB. Every output is limited-range BT.709 YUV, tagged so (matrix,
- *   primaries, transfer, range) in the stream and in the frames (prores_ks writes its colour
- *   fields from the frames), so a player shows the same colours whatever the format.
- * - WebP and PNG frames are RGB: one RGB → BT.709 conversion, with exact rounding
- *   (accurate_rnd) and chroma taken at full resolution (full_chroma_*); without those flags the
- *   conversion alone loses a level.
- * - A JPEG from Chromium is already YCbCr, full-range BT.601 4:2:0. It is converted to BT.709
- *   limited range directly, YUV to YUV, by the colorspace filter (same primaries and transfer:
- *   only the matrix and range change). FFmpeg 5.1's scaler cannot do that: it rescales the
- *   range but keeps the matrix, which left every colour 3–5 levels off; going through 8-bit
- *   RGB instead rounds twice and loses up to 3 levels.
+ * The colour conversion from captured frames to each output, written down (docs/colour.md has
+ * the measurements). Captured pixels are sRGB; every stream is tagged with what it holds
+ * (matrix, primaries, transfer, range), in the stream and in the frames (prores_ks writes its
+ * colour fields from the frames), so players convert back to the authored colours.
+ * - mp4 from JPEG frames (the default capture): a Chromium JPEG is already YCbCr — full-range
+ *   BT.601, 4:2:0, exactly what H.264 carries as "full range, BT.601 matrix". Its samples go
+ *   into the video unconverted, so the only rounding is the JPEG's own: every colour decodes
+ *   within one level of the authored value. (Converting them to limited-range BT.709 rounds a
+ *   second time: up to 2 levels off. FFmpeg 5.1's scaler cannot even do that YUV-to-YUV; it
+ *   keeps the BT.601 matrix under BT.709 tags, which left every colour 3–5 levels off.)
+ * - From WebP or PNG frames (lossless RGB, the capture for webm and mov, which carry alpha):
+ *   one RGB → limited-range BT.709 conversion, with exact rounding (accurate_rnd) and chroma
+ *   taken at full resolution (full_chroma_*); without those flags it loses a level.
+ * - JPEG frames into webm or mov (not what the capture sends, but accepted): YUV-to-YUV to
+ *   limited-range BT.709 by the colorspace filter (same primaries and transfer: only the matrix
+ *   and range change), then to the output's pixel format.
  */
 const SWS_FLAGS = "accurate_rnd+full_chroma_int+full_chroma_inp";
 const JPEG_TO_BT709 =
   "colorspace=all=bt709:range=tv:ispace=bt470bg:iprimaries=bt709:itrc=bt709:irange=pc:fast=0:dither=none:format=yuv420p";
-const TAGS = "setparams=range=tv:color_primaries=bt709:color_trc=bt709:colorspace=bt709";
+
+interface ColourSpace {
+  pixFmt: string;
+  matrix: "bt709" | "smpte170m";
+  range: "tv" | "pc";
+}
+
+/** What a segment holds: the JPEG's own full-range BT.601 in mp4, else limited-range BT.709. */
+export function colourSpaceOf(s: Pick<SegmentSpec, "format" | "input">): ColourSpace {
+  return s.format === "mp4" && s.input === "jpeg"
+    ? { pixFmt: "yuvj420p", matrix: "smpte170m", range: "pc" }
+    : { pixFmt: PIX_FMTS[s.format], matrix: "bt709", range: "tv" };
+}
 
 function colourArgs(s: SegmentSpec): string[] {
-  const pixFmt = PIX_FMTS[s.format];
+  const out = colourSpaceOf(s);
+  const size = `${s.width}:${s.height}`;
   const convert =
-    s.input === "jpeg"
-      ? `${JPEG_TO_BT709},scale=${s.width}:${s.height}:flags=${SWS_FLAGS},format=${pixFmt}`
-      : `scale=${s.width}:${s.height}:out_color_matrix=bt709:out_range=tv:flags=${SWS_FLAGS},format=${pixFmt}`;
+    out.range === "pc"
+      ? `scale=${size}:flags=${SWS_FLAGS},format=${out.pixFmt}` // a resize at most: same samples
+      : s.input === "jpeg"
+        ? `${JPEG_TO_BT709},scale=${size}:flags=${SWS_FLAGS},format=${out.pixFmt}`
+        : `scale=${size}:out_color_matrix=bt709:out_range=tv:flags=${SWS_FLAGS},format=${out.pixFmt}`;
+  const tags = `setparams=range=${out.range}:color_primaries=bt709:color_trc=bt709:colorspace=${out.matrix}`;
   return [
-    "-vf", `${convert},${TAGS}`,
-    "-pix_fmt", pixFmt,
-    "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv",
+    "-vf", `${convert},${tags}`,
+    "-pix_fmt", out.pixFmt,
+    "-colorspace", out.matrix, "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", out.range,
   ];
 }
 

@@ -10,8 +10,8 @@ export const r2Keys = {
     `renders/${renderId}/segments/${String(chunkIndex).padStart(5, "0")}.seg`,
   output: (renderId: string, format: string) => `renders/${renderId}/output.${format}`,
   still: (renderId: string, index: number) => `renders/${renderId}/stills/${String(index).padStart(4, "0")}.png`,
-  thumbnail: (renderId: string, imageFormat: "jpeg" | "png") =>
-    `renders/${renderId}/thumbnail.${imageFormat === "png" ? "png" : "jpg"}`,
+  thumbnail: (renderId: string, imageFormat: "jpeg" | "png" | "webp") =>
+    `renders/${renderId}/thumbnail.${imageFormat === "jpeg" ? "jpg" : imageFormat}`,
 };
 
 /** Deletes every object under `prefix` (R2 lists at most 1000 keys per call). */

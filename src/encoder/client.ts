@@ -11,7 +11,7 @@ export interface SegmentParams {
   width: number;
   height: number;
   frames: number;
-  input: "jpeg" | "png";
+  input: "jpeg" | "png" | "webp";
 }
 
 export interface FinalizeParams {

@@ -42,7 +42,8 @@ export interface SessionOptions {
 }
 
 export interface ScreenshotOptions {
-  format: "jpeg" | "png";
+  /** WebP at quality 100 is lossless (with alpha); JPEG is lossy YCbCr 4:2:0 without alpha. */
+  format: "jpeg" | "png" | "webp";
   quality?: number;
 }
 
@@ -151,15 +152,16 @@ export class CompositionSession {
     await this.page.setViewport({ width, height, deviceScaleFactor: 1 });
   }
 
-  async seek(seconds: number): Promise<void> {
+  /** Poses the page at `seconds`; true when it cannot look different from the previous pose. */
+  async seek(seconds: number): Promise<boolean> {
     const posing = this.evaluate(`window.__reelflare.seek(${seconds})`, "being posed");
-    await this.guard.run(posing, "posing the page", this.frameTimeoutMs, () => NEVER_SETTLED);
+    return (await this.guard.run(posing, "posing the page", this.frameTimeoutMs, () => NEVER_SETTLED)) === true;
   }
 
   async screenshot(options: ScreenshotOptions): Promise<Uint8Array> {
     const shot = this.cdp.send("Page.captureScreenshot", {
       format: options.format,
-      quality: options.format === "jpeg" ? options.quality : undefined,
+      quality: options.format === "png" ? undefined : options.quality,
       optimizeForSpeed: true,
       captureBeyondViewport: false,
     });

@@ -5,12 +5,32 @@ import { compositionPageUrl } from "./capture-url.ts";
 
 const JPEG_QUALITY: Record<Quality, number> = { draft: 80, standard: 95, high: 100 };
 
-/** Formats that carry alpha are captured as PNG over a transparent page background. */
+export type CaptureFormat = "auto" | "jpeg" | "webp";
+
+/** Formats that carry alpha are captured over a transparent page background. */
 export function hasAlpha(format: OutputFormat): boolean {
   return format !== "mp4";
 }
 
-export function screenshotOptions(spec: Pick<RenderSpec, "format" | "quality">): ScreenshotOptions {
+/**
+ * How frames are captured (why, with measurements: docs/colour.md and `npm run bench`):
+ * - mp4: JPEG. Chromium's JPEG is full-range BT.601 YCbCr, which the encoder puts into the
+ *   H.264 stream unconverted: every colour within one level of the authored sRGB, at a third of
+ *   the capture CPU of a lossless image.
+ * - webm and mov carry alpha: WebP at quality 100, which Chromium encodes losslessly with
+ *   alpha (PNG costs as much CPU and is 15× larger to move through the Worker).
+ * `CAPTURE_FORMAT` can force WebP for mp4 too (benchmarks compare the two).
+ */
+export function screenshotOptions(
+  spec: Pick<RenderSpec, "format" | "quality">,
+  captureFormat: CaptureFormat = "auto",
+): ScreenshotOptions {
+  const format = hasAlpha(spec.format) ? "webp" : captureFormat === "auto" ? "jpeg" : captureFormat;
+  return format === "jpeg" ? { format, quality: JPEG_QUALITY[spec.quality] } : { format: "webp", quality: 100 };
+}
+
+/** The thumbnail is an image any client shows: JPEG, or PNG where the video has alpha. */
+export function thumbnailOptions(spec: Pick<RenderSpec, "format" | "quality">): ScreenshotOptions & { format: "jpeg" | "png" } {
   return hasAlpha(spec.format) ? { format: "png" } : { format: "jpeg", quality: JPEG_QUALITY[spec.quality] };
 }
 

@@ -8,7 +8,7 @@ import { encodeSegment } from "../encoder/client.ts";
 import { CompositionSession } from "./browser-session.ts";
 import { CompositionError, inStep } from "./composition-error.ts";
 import { RenderFailure } from "../core/errors.ts";
-import { recordSessionWarnings, screenshotOptions, sessionOptionsFor } from "./capture-settings.ts";
+import { recordSessionWarnings, screenshotOptions, sessionOptionsFor, thumbnailOptions } from "./capture-settings.ts";
 import { putResponseBody } from "./r2-stream.ts";
 import { thumbnailFrame } from "./chunks.ts";
 import { watchRender } from "./cancellation.ts";
@@ -34,9 +34,11 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
   if (!claim) return; // already done (duplicate delivery) or the render is over
   const { chunk, plan, spec } = claim;
   const config = configFrom(env);
-  const shot = screenshotOptions(spec);
+  const shot = screenshotOptions(spec, config.captureFormat);
+  const thumbShot = thumbnailOptions(spec);
   const thumbnail = thumbnailFrame(plan.frameCount, spec.fps);
 
+  const opening = Date.now();
   const session = await CompositionSession.open(
     env.BROWSER,
     await sessionOptionsFor(config, spec, { width: plan.width, height: plan.height, deviceScaleFactor: plan.scale }),
@@ -72,7 +74,8 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
     const writer = frames.writable.getWriter();
     // Ended, not errored: an errored body surfaces as uncaught errors in the runtime's pipes.
     watch.signal.addEventListener("abort", () => void writer.close().catch(() => {}));
-    const timing = { seekMs: 0, shotMs: 0, writeMs: 0, started: Date.now() };
+    const timing = { openMs: Date.now() - opening, seekMs: 0, shotMs: 0, writeMs: 0, captured: 0, started: Date.now() };
+    let previous: Uint8Array | null = null;
     let lastReport = Date.now();
     try {
       for (let frame = chunk.startFrame; frame < chunk.endFrame; frame++) {
@@ -80,15 +83,19 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
           throw frameFailure(chunkIndex, frame, spec.fps, err);
         };
         let t = Date.now();
-        await session.seek(frame / spec.fps).catch(failed);
+        const unchanged = await session.seek(frame / spec.fps).catch(failed);
         timing.seekMs += Date.now() - t;
         t = Date.now();
-        const image = await session.screenshot(shot).catch(failed);
+        // A pose that cannot differ from the last one (a held title) reuses its image.
+        const image: Uint8Array = unchanged && previous ? previous : await session.screenshot(shot).catch(failed);
+        if (image !== previous) timing.captured++;
+        previous = image;
         timing.shotMs += Date.now() - t;
         if (frame === thumbnail) {
-          // The thumbnail is a captured frame, stored as it was taken (no extra decode).
-          await env.BUCKET.put(r2Keys.thumbnail(renderId, shot.format), image, {
-            httpMetadata: { contentType: `image/${shot.format}` },
+          // The thumbnail is the captured frame when that is already its format, else one more shot.
+          const thumb = shot.format === thumbShot.format ? image : await session.screenshot(thumbShot).catch(failed);
+          await env.BUCKET.put(r2Keys.thumbnail(renderId, thumbShot.format), thumb, {
+            httpMetadata: { contentType: `image/${thumbShot.format}` },
           });
         }
         t = Date.now();
@@ -137,13 +144,14 @@ function logChunkTiming(
   renderId: string,
   chunkIndex: number,
   frames: number,
-  t: { seekMs: number; shotMs: number; writeMs: number; started: number },
+  t: { openMs: number; seekMs: number; shotMs: number; writeMs: number; captured: number; started: number },
 ): void {
   const totalMs = Date.now() - t.started;
   const perFrame = (ms: number) => (ms / frames).toFixed(1);
   console.log(
-    `[chunk-timing] ${JSON.stringify({ renderId, chunkIndex, frames, totalMs })} ` +
-      `${((frames * 1000) / totalMs).toFixed(1)} frames/s; per frame: seek ${perFrame(t.seekMs)} ms, ` +
-      `screenshot ${perFrame(t.shotMs)} ms, encoder backpressure ${perFrame(t.writeMs)} ms`,
+    `[chunk-timing] ${JSON.stringify({ renderId, chunkIndex, frames, captured: t.captured, openMs: t.openMs, totalMs })} ` +
+      `browser and page ready in ${t.openMs} ms, then ${((frames * 1000) / totalMs).toFixed(1)} frames/s; ` +
+      `${t.captured} of ${frames} frames captured; per frame: ` +
+      `seek ${perFrame(t.seekMs)} ms, screenshot ${perFrame(t.shotMs)} ms, encoder backpressure ${perFrame(t.writeMs)} ms`,
   );
 }

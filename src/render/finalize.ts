@@ -6,7 +6,7 @@ import { isTerminal, type RenderPlan, type RenderSpec } from "../jobs/render-sta
 import { r2Keys } from "../assets/layout.ts";
 import { finalizeSegments } from "../encoder/client.ts";
 import { lengthPrefixedObjects, putResponseBody } from "./r2-stream.ts";
-import { screenshotOptions } from "./capture-settings.ts";
+import { thumbnailOptions } from "./capture-settings.ts";
 import { watchRender, type RenderWatch } from "./cancellation.ts";
 
 const CONTENT_TYPES = { mp4: "video/mp4", webm: "video/webm", mov: "video/quicktime" } as const;
@@ -53,7 +53,7 @@ async function stitch(env: Env, renderId: string, spec: RenderSpec, plan: Render
   }
   const outputKey = r2Keys.output(renderId, spec.format);
   const stored = await putResponseBody(env.BUCKET, outputKey, res, CONTENT_TYPES[spec.format]);
-  const thumbnailKey = r2Keys.thumbnail(renderId, screenshotOptions(spec).format);
+  const thumbnailKey = r2Keys.thumbnail(renderId, thumbnailOptions(spec).format);
   const hasThumbnail = (await env.BUCKET.head(thumbnailKey)) !== null;
   const completed = await job.complete({
     key: outputKey,

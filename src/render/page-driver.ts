@@ -433,6 +433,63 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
   /** Videos visible in the last pose (see seek()). */
   const videosOnScreen = new Set<any>();
 
+  // ---- Change detection -------------------------------------------------------------------
+  // A pose that cannot look different from the previous one is reported as unchanged, and the
+  // capture code reuses the previous image instead of taking another (titles held for seconds
+  // are common). Judged conservatively: any DOM mutation since the last pose, any GSAP tween or
+  // CSS/Web animation whose progress moved, any page animation-frame callback, any video on
+  // screen, anything still loading, and content whose motion we cannot see (frames, SMIL, GIFs)
+  // all count as change.
+  // GSAP and the driver itself rewrite styles with the values they already had: a mutation
+  // counts only when an attribute or text ends the pose different from how it started.
+  let pending: any[] = [];
+  let firstPose = true;
+  const mutations = new w.MutationObserver((records: any[]) => pending.push(...records));
+  mutations.observe(document, { subtree: true, childList: true, attributes: true, characterData: true, attributeOldValue: true, characterDataOldValue: true });
+  function mutatedSinceLastPose(): boolean {
+    const records = [...pending, ...mutations.takeRecords()];
+    pending = [];
+    const before = new Map<any, Map<string, string | null>>();
+    for (const r of records) {
+      if (r.type === "childList") return true;
+      const key = r.type === "attributes" ? `@${r.attributeNamespace ?? ""}:${r.attributeName}` : "#text";
+      const seen = before.get(r.target) ?? new Map<string, string | null>();
+      if (!seen.has(key)) seen.set(key, r.oldValue);
+      before.set(r.target, seen);
+    }
+    for (const [target, seen] of before) {
+      for (const [key, old] of seen) {
+        const now = key === "#text" ? target.data : target.getAttributeNS(key.slice(1, key.indexOf(":")) || null, key.slice(key.indexOf(":") + 1));
+        if (now !== old) return true;
+      }
+    }
+    return false;
+  }
+  let lastMotion = "";
+  /** Where every timed thing stands: equal strings mean nothing that animates has moved. */
+  function motionState(t: number): string {
+    const parts: unknown[] = [];
+    for (const [id, tl] of timelineEntries()) {
+      if (typeof tl.getChildren !== "function") {
+        parts.push(id, t); // not GSAP: assume it moves with time
+        continue;
+      }
+      // Tweens are what draws. A timeline's progress moves through holds too, so timelines
+      // count only when they have an onUpdate of their own (which runs whatever the tweens do).
+      for (const tween of tl.getChildren(true, true, false)) parts.push(tween.totalProgress());
+      for (const timeline of [tl, ...tl.getChildren(true, false, true)]) {
+        if (typeof timeline.eventCallback === "function" && timeline.eventCallback("onUpdate")) parts.push(timeline.totalProgress());
+      }
+    }
+    for (const animation of document.getAnimations() as any[]) {
+      const timing = animation.effect?.getComputedTiming?.();
+      parts.push(timing ? `${timing.progress}:${timing.currentIteration}` : t);
+    }
+    return parts.join(",");
+  }
+  /** Content that can change on its own, unseen by the checks above. */
+  const UNTRACKED_MOTION = "iframe, animate, animateMotion, animateTransform, set, img[src$='.gif' i], img[src$='.apng' i]";
+
   const api = {
     errors,
     /** Waits for the page to load and reports its size, duration (null when undeclared) and audio. */
@@ -458,8 +515,11 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
         audio: duration ? audioTracks(duration, wins) : [],
       };
     },
-    /** Poses the page at time t (seconds) and resolves once it is ready to be captured. */
-    async seek(t: number) {
+    /**
+     * Poses the page at time t (seconds) and resolves once it is ready to be captured: true when
+     * it cannot look different from the previous pose (see change detection above).
+     */
+    async seek(t: number): Promise<boolean> {
       await ready;
       nowMs = t * 1000;
       const wins = windows();
@@ -487,7 +547,9 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
       for (const [el, win] of wins) {
         if (el.tagName === "AUDIO") continue;
         const visible = isShown(el);
-        el.style.visibility = visible ? "visible" : "hidden";
+        // Written only when it changes: an unchanged clip must not look like a mutation.
+        const visibility = visible ? "visible" : "hidden";
+        if (el.style.visibility !== visibility) el.style.visibility = visibility;
         if (el.tagName === "VIDEO" && visible) {
           const time = sourceTimeAt(el, t, win);
           const seeking = seekVideo(el, time);
@@ -514,9 +576,19 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
       const callbacks = Array.from(frameCallbacks.values());
       frameCallbacks.clear();
       for (const cb of callbacks) cb(nowMs);
+      const loading = document.fonts.status !== "loaded" || Array.from(document.images as ArrayLike<any>).some((img) => !img.complete);
       await Promise.all(seeks);
       await settle();
+      const motion = motionState(t);
+      const mutated = mutatedSinceLastPose();
+      const unchanged =
+        !firstPose && !mutated && !loading && callbacks.length === 0 && videosOnScreen.size === 0 && motion === lastMotion &&
+        !document.querySelector(UNTRACKED_MOTION);
+      lastMotion = motion;
+      firstPose = false;
+      if (unchanged) return true;
       await nextPaint();
+      return false;
     },
   };
   // Neither replaced nor removed by the page: a broken driver would look like our fault.

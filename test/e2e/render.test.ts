@@ -8,7 +8,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { zipSync, strToU8 } from "fflate";
 import { bootStack, type E2EStack } from "./local-stack.ts";
-import { framePsnr, pixelAt, probeVideo } from "../support/media.ts";
+import { expectColour, framePsnr, pixelAt, pixelEveryFrame, probeVideo } from "../support/media.ts";
 import { referenceRender } from "../support/reference.ts";
 
 // 320×240, 2 s: a GSAP-style timeline paints the page red before t=1 and blue after; a CSS
@@ -128,7 +128,7 @@ const CLOCKS = `<!doctype html><html><head><style>
 
 async function clocksProject(): Promise<Record<string, Uint8Array>> {
   const big = path.join(tmp, "big.png");
-  await run("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "color=c=0xff00ff:s=3000x3000", "-frames:v", "1", "-y", big]);
+  await run("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "color=c=0xff00ff:s=3000x3000,format=rgb24", "-frames:v", "1", "-y", big]);
   return {
     "index.html": strToU8(CLOCKS),
     "gsap.min.js": new Uint8Array(await fs.readFile(path.resolve("node_modules/gsap/dist/gsap.min.js"))),
@@ -149,10 +149,23 @@ const NO_DURATION = `<!doctype html><html><body>
 
 const zip = (html: string) => zipSync({ "index.html": strToU8(html) });
 
-function near(actual: number[], expected: number[], tolerance = 40) {
-  expect(actual.slice(0, 3).every((v, i) => Math.abs(v - expected[i]!) <= tolerance), `${actual} ≈ ${expected}`).toBe(
-    true,
-  );
+// The authored colours, as the compositions write them.
+const RED = [255, 0, 0];
+const BLUE = [0, 0, 255];
+const YELLOW = [255, 255, 0];
+const GREEN = [0, 160, 0];
+const WHITE = [255, 255, 255];
+const BLACK = [0, 0, 0];
+const MAGENTA = [255, 0, 255];
+
+/**
+ * RGBA of pixel (x, y) in output frame k, the composition at k / fps: every frame is decoded
+ * and counted, so no seek rounding decides which frame is read (for probes mid-animation).
+ */
+async function pixelOfFrame(file: string, k: number, x: number, y: number): Promise<number[]> {
+  const frames = await pixelEveryFrame(file, x, y);
+  if (!frames[k]) throw new Error(`${file} has no frame ${k} (${frames.length} frames)`);
+  return frames[k]!;
 }
 
 const run = promisify(execFile);
@@ -164,6 +177,7 @@ let tmp: string;
 async function download(render: { video_url: string | null }, name: string): Promise<string> {
   const file = path.join(tmp, name);
   await fs.writeFile(file, new Uint8Array(await (await fetch(render.video_url!)).arrayBuffer()));
+  await fs.mkdir("/tmp/keep", { recursive: true }); await fs.copyFile(file, `/tmp/keep/${name}`); // DEBUG
   return file;
 }
 
@@ -196,13 +210,15 @@ describe("a render through the local stack", () => {
     expect(res.headers.get("content-type")).toBe("video/mp4");
     const file = path.join(tmp, "colours.mp4");
     await fs.writeFile(file, new Uint8Array(await res.arrayBuffer()));
+    await fs.mkdir("/tmp/keep", { recursive: true }); await fs.copyFile(file, `/tmp/keep/colours.mp4`); // DEBUG
     const ranged = await fetch(render.video_url!, { headers: { range: "bytes=0-7" } });
     expect(ranged.status).toBe(206);
     expect((await ranged.arrayBuffer()).byteLength).toBe(8);
 
     const info = await probeVideo(file);
     expect(info.codec).toBe("h264");
-    expect(info.pixFmt).toBe("yuv420p");
+    expect(info.pixFmt).toBe("yuvj420p"); // the captured JPEGs' own full-range BT.601 samples (docs/colour.md)
+    expect([info.colorSpace, info.colorRange]).toEqual(["smpte170m", "pc"]);
     expect([info.width, info.height]).toEqual([320, 240]);
     expect(info.frameCount).toBe(30); // duration × fps
     expect(info.duration).toBeCloseTo(2, 1);
@@ -213,12 +229,13 @@ describe("a render through the local stack", () => {
     expect(thumb.headers.get("content-type")).toBe("image/jpeg");
     const thumbFile = path.join(tmp, "thumb.jpg");
     await fs.writeFile(thumbFile, new Uint8Array(await thumb.arrayBuffer()));
-    near(await pixelAt(thumbFile, 0, 160, 60), [0, 0, 255]);
+    expectColour(await pixelAt(thumbFile, 0, 160, 60), BLUE, "thumbnail");
 
-    near(await pixelAt(file, 0.5, 160, 60), [255, 0, 0]); // timeline: red before 1 s
-    near(await pixelAt(file, 1.5, 160, 60), [0, 0, 255]); // …blue after
-    near(await pixelAt(file, 0.5, 160, 220), [255, 255, 0]); // CSS animation: yellow bar
-    near(await pixelAt(file, 1.5, 160, 220), [0, 160, 0]); // …then green
+    // 0.5 s and 1.5 s: frame centres (15 fps), well inside each half.
+    expectColour(await pixelAt(file, 0.5, 160, 60), RED, "timeline before 1 s");
+    expectColour(await pixelAt(file, 1.5, 160, 60), BLUE, "timeline after 1 s");
+    expectColour(await pixelAt(file, 0.5, 160, 220), YELLOW, "CSS animation's bar before 1 s");
+    expectColour(await pixelAt(file, 1.5, 160, 220), GREEN, "CSS animation's bar after 1 s");
   });
 
   it("renders 4k as the same layout at device scale factor 2", async () => {
@@ -229,8 +246,8 @@ describe("a render through the local stack", () => {
     const info = await probeVideo(file);
     expect([info.width, info.height, info.frameCount]).toEqual([640, 480, 10]);
     // Same picture, twice the pixels: the bar's top edge (y=180 in CSS px) is at y=360.
-    near(await pixelAt(file, 1.5, 320, 350), [0, 0, 255]);
-    near(await pixelAt(file, 1.5, 320, 370), [0, 160, 0]);
+    expectColour(await pixelAt(file, 1.5, 320, 344), BLUE, "above the bar");
+    expectColour(await pixelAt(file, 1.5, 320, 376), GREEN, "the bar");
   });
 
   it.each([
@@ -244,18 +261,19 @@ describe("a render through the local stack", () => {
     const info = await probeVideo(file);
     expect(info.codec).toBe(codec);
     expect(info.frameCount).toBe(5);
-    const outside = await pixelAt(file, 0.2, 10, 10);
-    expect(outside[3]).toBeLessThan(10); // nothing painted there: transparent
-    const inside = await pixelAt(file, 0.2, 160, 120);
-    expect(inside[3]).toBeGreaterThan(245);
-    near(inside, [255, 0, 0]);
+    const outside = await pixelAt(file, 0.25, 10, 10);
+    expect(outside[3]).toBeLessThanOrEqual(2); // nothing painted there: transparent
+    const inside = await pixelAt(file, 0.25, 160, 120);
+    expect(inside[3]).toBeGreaterThanOrEqual(253); // opaque
+    expectColour(inside, RED, "the square");
   });
 
   it("injects variables before page scripts: CSS var(), getVariables(), defaults, data-var-src, data-var-text", async () => {
     const { client } = stack;
     const png = async (colour: string) => {
       const file = path.join(tmp, `${colour}.png`);
-      await run("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", `color=c=${colour}:s=100x40`, "-frames:v", "1", "-y", file]);
+      // format=rgb24: the colour drawn in RGB, exactly (lavfi's default YUV would round it).
+      await run("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", `color=c=${colour}:s=100x40,format=rgb24`, "-frames:v", "1", "-y", file]);
       return new Uint8Array(await fs.readFile(file));
     };
     const project = zipSync({ "index.html": strToU8(VARIABLES), "red.png": await png("red"), "green.png": await png("0x00a000") });
@@ -265,11 +283,13 @@ describe("a render through the local stack", () => {
     });
     expect(render.failure_message).toBeNull();
     const file = await download(render, "vars.mp4");
-    near(await pixelAt(file, 0.2, 160, 120), [0, 0, 255]); // --bg overridden
-    near(await pixelAt(file, 0.2, 160, 220), [255, 255, 0]); // accent overridden, read by script
-    near(await pixelAt(file, 0.2, 160, 20), [0, 160, 0]); // edge: declared default
-    near(await pixelAt(file, 0.2, 50, 90), [0, 160, 0]); // logo: the overriding image
-    near(await pixelAt(file, 0.2, 120, 140), [255, 255, 255]); // label: six characters wide, not one
+    expectColour(await pixelAt(file, 0.25, 160, 100), BLUE, "--bg overridden");
+    expectColour(await pixelAt(file, 0.25, 160, 210), YELLOW, "accent overridden, read by script");
+    expectColour(await pixelAt(file, 0.25, 160, 30), GREEN, "edge: the declared default");
+    expectColour(await pixelAt(file, 0.25, 50, 90), GREEN, "logo: the overriding image");
+    // label: six characters wide, not one (a white box from x 0 to 144, y 120 on; the glyphs
+    // sit lower, so its top rows are plain white)
+    expectColour(await pixelAt(file, 0.25, 120, 124), WHITE, "label's box");
   });
 
   it("lets the page load only its own files, refusing and reporting everything else", async () => {
@@ -281,7 +301,7 @@ describe("a render through the local stack", () => {
     const render = await client.renderZip(project, { fps: 10 });
     expect(render.failure_message).toBeNull();
     const file = await download(render, "sandbox.mp4");
-    near(await pixelAt(file, 0.2, 160, 120), [0, 0, 255]); // its own stylesheet loaded
+    expectColour(await pixelAt(file, 0.25, 160, 120), BLUE, "its own stylesheet loaded");
     const warnings = render.warnings as string[];
     for (const url of ["http://127.0.0.1:9/evil.js", "https://example.com/tracker.png", "/v1/capture/asset_x.hfr_y.9999999999.sig/index.html"]) {
       expect(warnings.some((w) => w.includes(url)), `${url} in ${JSON.stringify(warnings)}`).toBe(true);
@@ -294,11 +314,12 @@ describe("a render through the local stack", () => {
     expect(render.failure_message).toBeNull();
     const file = await download(render, "clips.mp4");
     const at = (t: number) => pixelAt(file, t, 160, 120);
-    near(await at(0.25), [255, 0, 0]); // a
-    near(await at(0.6), [0, 160, 0]); // gap between a and b
-    near(await at(0.85), [0, 0, 255]); // b = a's end + 0.2
-    near(await at(1.1), [255, 255, 0]); // c = b's end
-    near(await at(1.35), [0, 160, 0]); // after c
+    // Frame centres (20 fps) inside each window.
+    expectColour(await at(0.225), RED, "a");
+    expectColour(await at(0.575), GREEN, "gap between a and b");
+    expectColour(await at(0.825), BLUE, "b = a's end + 0.2");
+    expectColour(await at(1.075), YELLOW, "c = b's end");
+    expectColour(await at(1.325), GREEN, "after c");
   });
 
   it("drives GSAP, Web Animations, requestAnimationFrame and Date by the frame's time; images and fonts are ready at frame 0", async () => {
@@ -306,18 +327,23 @@ describe("a render through the local stack", () => {
     expect(render.failure_message, stack.logs.slice(-30).join("\n")).toBeNull();
     expect(render).toMatchObject({ duration: 2, frame_count: 20 }); // the GSAP timeline's length
     const file = await download(render, "clocks.mp4");
-    near(await pixelAt(file, 0, 50, 220), [255, 0, 255]); // the image, already at frame 0
-    near(await pixelAt(file, 0, 195, 220), [255, 0, 0]); // the web font, already at frame 0
-    near(await pixelAt(file, 0, 215, 220), [0, 0, 0]);
-    for (const [t, inside, outside] of [[0.5, 70, 120], [1, 120, 60], [1.5, 170, 120]] as const) {
-      near(await pixelAt(file, t, inside, 20), [255, 255, 255]); // #g spans [100t, 100t + 40)
-      near(await pixelAt(file, t, outside, 20), [0, 0, 0]);
+    expectColour(await pixelOfFrame(file, 0, 50, 220), MAGENTA, "the image, already at frame 0");
+    expectColour(await pixelOfFrame(file, 0, 195, 220), RED, "the web font's box, already at frame 0");
+    expectColour(await pixelOfFrame(file, 0, 215, 220), BLACK, "right of the web font's box");
+    // Frames 5, 10 and 15 (10 fps): #g spans [100t, 100t + 40).
+    for (const [k, inside, outside] of [[5, 70, 120], [10, 120, 60], [15, 170, 120]] as const) {
+      expectColour(await pixelOfFrame(file, k, inside, 20), WHITE, `#g at frame ${k}`);
+      expectColour(await pixelOfFrame(file, k, outside, 20), BLACK, `beside #g at frame ${k}`);
     }
-    near(await pixelAt(file, 0.5, 160, 70), [191, 0, 64], 25); // a quarter of the way
-    near(await pixelAt(file, 1.5, 160, 70), [64, 0, 191], 25);
+    // The Web Animation (linear, 2 s) red → blue, channel by channel in sRGB: at frame k,
+    // progress k / 20.
+    for (const k of [5, 15]) {
+      const p = k / 20;
+      expectColour(await pixelOfFrame(file, k, 160, 70), RED.map((v, i) => v + (BLUE[i]! - v) * p), `#w at frame ${k}`);
+    }
     for (const y of [120, 170]) {
-      near(await pixelAt(file, 0.5, 160, y), [255, 255, 0]);
-      near(await pixelAt(file, 1.5, 160, y), [0, 160, 0]);
+      expectColour(await pixelOfFrame(file, 5, 160, y), YELLOW, `rAF box at ${y} before 1 s`);
+      expectColour(await pixelOfFrame(file, 15, 160, y), GREEN, `rAF box at ${y} after 1 s`);
     }
   });
 

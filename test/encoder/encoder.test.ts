@@ -162,8 +162,9 @@ describe("encoder server", () => {
     expect(res.headers.get("x-frame-count")).toBe("30");
     const file = await save("segment.mkv", res);
     const info = await probeVideo(file);
-    expect(info).toMatchObject({ codec: "h264", width: 320, height: 180, pixFmt: "yuv420p", frameCount: 30, fps: 30 });
-    expect(info).toMatchObject({ colorSpace: "bt709", colorRange: "tv", formatName: "matroska,webm" });
+    // The JPEGs' own full-range BT.601 samples, tagged as such (see ffmpeg-args.ts).
+    expect(info).toMatchObject({ codec: "h264", width: 320, height: 180, pixFmt: "yuvj420p", frameCount: 30, fps: 30 });
+    expect(info).toMatchObject({ colorSpace: "smpte170m", colorRange: "pc", formatName: "matroska,webm" });
     expect(await keyframes(file)).toEqual([0]);
     await expectTempDirsGone();
   });
@@ -180,8 +181,8 @@ describe("encoder server", () => {
     const file = await save("joined.mp4", res);
 
     const info = await probeVideo(file);
-    expect(info).toMatchObject({ codec: "h264", width: 320, height: 180, pixFmt: "yuv420p", frameCount: 30, fps: 30 });
-    expect(info).toMatchObject({ colorSpace: "bt709", hasAudio: false, hasAlpha: false });
+    expect(info).toMatchObject({ codec: "h264", width: 320, height: 180, pixFmt: "yuvj420p", frameCount: 30, fps: 30 });
+    expect(info).toMatchObject({ colorSpace: "smpte170m", colorRange: "pc", hasAudio: false, hasAlpha: false });
     expect(info.formatName).toContain("mp4");
     expect(info.duration).toBeCloseTo(1, 3);
     // +faststart: the index comes before the media data.

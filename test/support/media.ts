@@ -217,9 +217,16 @@ export async function makeTestFrames(
   return Buffer.concat(parts);
 }
 
-/** Per-frame PSNR (dB) between two videos of the same size, via FFmpeg's psnr filter. */
+/**
+ * Per-frame PSNR (dB) between two videos of the same size, over their R, G and B planes: each
+ * video is first decoded to RGB with its own matrix and range (two videos may carry the same
+ * colours in different YUV spaces), then compared by FFmpeg's psnr filter.
+ */
 export async function framePsnr(a: string, b: string): Promise<number[]> {
-  const { stdout } = await run("ffmpeg", ["-v", "error", "-i", a, "-i", b, "-lavfi", "psnr=stats_file=-", "-f", "null", "-"], {
+  const [sa, sb] = await Promise.all([decodeSetup(a), decodeSetup(b)]);
+  const toRgb = (rgba: string) => rgba.replace(/format=rgba$/, "format=gbrp");
+  const graph = `[0:v]${toRgb(sa.toRgba)}[a];[1:v]${toRgb(sb.toRgba)}[b];[a][b]psnr=stats_file=-`;
+  const { stdout } = await run("ffmpeg", ["-v", "error", ...sa.input, "-i", a, ...sb.input, "-i", b, "-lavfi", graph, "-f", "null", "-"], {
     maxBuffer: 64 * 1024 * 1024,
   });
   return stdout
