@@ -436,10 +436,12 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
   // ---- Change detection -------------------------------------------------------------------
   // A pose that cannot look different from the previous one is reported as unchanged, and the
   // capture code reuses the previous image instead of taking another (titles held for seconds
-  // are common). Judged conservatively: any DOM mutation since the last pose, any GSAP tween or
-  // CSS/Web animation whose progress moved, any page animation-frame callback, any video on
-  // screen, anything still loading, and content whose motion we cannot see (frames, SMIL, GIFs)
-  // all count as change.
+  // are common). Judged conservatively: any attribute or text that ended different, any GSAP
+  // tween or CSS/Web animation whose progress moved, a scroll, an animation-frame callback on a
+  // page with a canvas (it may have drawn; GSAP's own ticker runs every frame and only moves
+  // timelines, which are paused), any video on screen, anything still loading, and content whose
+  // motion we cannot see (frames, SMIL, GIFs) all count as change. Not seen: a script editing
+  // stylesheet rules in place (CSSOM) from a timer or a callback.
   // GSAP and the driver itself rewrite styles with the values they already had: a mutation
   // counts only when an attribute or text ends the pose different from how it started.
   let pending: any[] = [];
@@ -468,7 +470,7 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
   let lastMotion = "";
   /** Where every timed thing stands: equal strings mean nothing that animates has moved. */
   function motionState(t: number): string {
-    const parts: unknown[] = [];
+    const parts: unknown[] = [window.scrollX, window.scrollY];
     for (const [id, tl] of timelineEntries()) {
       if (typeof tl.getChildren !== "function") {
         parts.push(id, t); // not GSAP: assume it moves with time
@@ -582,7 +584,8 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
       const motion = motionState(t);
       const mutated = mutatedSinceLastPose();
       const unchanged =
-        !firstPose && !mutated && !loading && callbacks.length === 0 && videosOnScreen.size === 0 && motion === lastMotion &&
+        !firstPose && !mutated && !loading && !(callbacks.length > 0 && document.querySelector("canvas")) &&
+        videosOnScreen.size === 0 && motion === lastMotion &&
         !document.querySelector(UNTRACKED_MOTION);
       lastMotion = motion;
       firstPose = false;
