@@ -28,10 +28,18 @@ function frameFailure(chunkIndex: number, frame: number, fps: number, err: Error
 /** Report progress to the RenderJob at most this often. */
 const PROGRESS_INTERVAL_MS = 500;
 
-export async function captureChunk(env: Env, renderId: string, chunkIndex: number): Promise<void> {
+/**
+ * Captures one chunk. `warm` is a session the caller already has open on this render's page at
+ * the plan's size (the plan step's own, for the first chunk): no second browser launch and
+ * page load. It is closed here in any case.
+ */
+export async function captureChunk(env: Env, renderId: string, chunkIndex: number, warm?: CompositionSession): Promise<void> {
   const job = renderJob(env, renderId);
   const claim = await job.beginChunk(chunkIndex);
-  if (!claim) return; // already done (duplicate delivery) or the render is over
+  if (!claim) {
+    await warm?.close();
+    return; // already done (duplicate delivery) or the render is over
+  }
   const { chunk, plan, spec } = claim;
   const config = configFrom(env);
   const shot = screenshotOptions(spec, config.captureFormat);
@@ -39,10 +47,12 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
   const thumbnail = thumbnailFrame(plan.frameCount, spec.fps);
 
   const opening = Date.now();
-  const session = await CompositionSession.open(
-    env.BROWSER,
-    await sessionOptionsFor(config, spec, { width: plan.width, height: plan.height, deviceScaleFactor: plan.scale }),
-  ).catch(inStep(`capturing chunk ${chunkIndex}`));
+  const session =
+    warm ??
+    (await CompositionSession.open(
+      env.BROWSER,
+      await sessionOptionsFor(config, spec, { width: plan.width, height: plan.height, deviceScaleFactor: plan.scale }),
+    ).catch(inStep(`capturing chunk ${chunkIndex}`)));
   // The render may end meanwhile (deleted, failed elsewhere): the browser is then closed at
   // once and the frame stream ended, so the encoder's FFmpeg stops at the frames it has.
   let closing: Promise<void> | null = null;
@@ -74,7 +84,7 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
     const writer = frames.writable.getWriter();
     // Ended, not errored: an errored body surfaces as uncaught errors in the runtime's pipes.
     watch.signal.addEventListener("abort", () => void writer.close().catch(() => {}));
-    const timing = { openMs: Date.now() - opening, seekMs: 0, shotMs: 0, writeMs: 0, captured: 0, started: Date.now() };
+    const timing = { warm: Boolean(warm), openMs: Date.now() - opening, seekMs: 0, shotMs: 0, writeMs: 0, captured: 0, started: Date.now() };
     let previous: Uint8Array | null = null;
     let lastReport = Date.now();
     try {
@@ -144,13 +154,13 @@ function logChunkTiming(
   renderId: string,
   chunkIndex: number,
   frames: number,
-  t: { openMs: number; seekMs: number; shotMs: number; writeMs: number; captured: number; started: number },
+  t: { warm: boolean; openMs: number; seekMs: number; shotMs: number; writeMs: number; captured: number; started: number },
 ): void {
   const totalMs = Date.now() - t.started;
   const perFrame = (ms: number) => (ms / frames).toFixed(1);
   console.log(
-    `[chunk-timing] ${JSON.stringify({ renderId, chunkIndex, frames, captured: t.captured, openMs: t.openMs, totalMs })} ` +
-      `browser and page ready in ${t.openMs} ms, then ${((frames * 1000) / totalMs).toFixed(1)} frames/s; ` +
+    `[chunk-timing] ${JSON.stringify({ renderId, chunkIndex, frames, captured: t.captured, warm: t.warm, openMs: t.openMs, totalMs })} ` +
+      `${t.warm ? "the planning browser, already open" : `browser and page ready in ${t.openMs} ms`}, then ${((frames * 1000) / totalMs).toFixed(1)} frames/s; ` +
       `${t.captured} of ${frames} frames captured; per frame: ` +
       `seek ${perFrame(t.seekMs)} ms, screenshot ${perFrame(t.shotMs)} ms, encoder backpressure ${perFrame(t.writeMs)} ms`,
   );

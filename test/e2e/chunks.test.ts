@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { zipSync, strToU8 } from "fflate";
 import { bootStack } from "./local-stack.ts";
-import { decodeFrames, framePsnr, pixelAt, probeVideo } from "../support/media.ts";
+import { decodeFrames, expectColour, framePsnr, pixelAt, probeVideo } from "../support/media.ts";
 
 // 3 s at 10 fps: a box crosses the frame and the frame number is written on every frame,
 // so any frame out of place differs visibly from its twin.
@@ -49,6 +49,19 @@ const HANGS = `<!doctype html><html><body>
   window.__timelines = { hangs: { duration: () => 3, pause() {}, seek(t) { if (t >= 1.5 && t < 1.55) for (;;) {} } } };
 </script></body></html>`;
 
+// 1920×1080, 2 s at 10 fps, a different solid colour on every frame: the planning browser
+// (already open at this size) captures the first chunk, a new one the second; every frame
+// must show its own colour.
+const PER_FRAME = (i: number) => [(i * 53) % 256, (i * 97 + 40) % 256, (255 - i * 11) % 256];
+const FULL_HD = `<!doctype html><html><head><style>html, body { margin: 0; }
+  #root { position: relative; width: 1920px; height: 1080px; }</style></head><body>
+<div id="root" data-composition-id="fullhd" data-width="1920" data-height="1080" data-duration="2"></div>
+<script>
+  const colours = ${JSON.stringify(Array.from({ length: 20 }, (_, i) => PER_FRAME(i)))};
+  const root = document.getElementById("root");
+  window.__timelines = { fullhd: { duration: () => 2, pause() {}, seek(t) { root.style.background = "rgb(" + colours[Math.round(t * 10)] + ")"; } } };
+</script></body></html>`;
+
 let tmp: string;
 const outputs: Record<string, string> = {};
 const chunkLogs: Record<string, string[]> = {};
@@ -71,6 +84,12 @@ async function renderWith(label: string, vars: Record<string, string> | undefine
       expect(random.failure_message).toBeNull();
       outputs.random = path.join(tmp, "random.mp4");
       await fs.writeFile(outputs.random, new Uint8Array(await (await fetch(random.video_url!)).arrayBuffer()));
+      const before = stack.logs.length;
+      const fullHd = await stack.client.renderZip(zipSync({ "index.html": strToU8(FULL_HD) }), { fps: 10 });
+      expect(fullHd.failure_message).toBeNull();
+      outputs.fullHd = path.join(tmp, "full-hd.mp4");
+      await fs.writeFile(outputs.fullHd, new Uint8Array(await (await fetch(fullHd.video_url!)).arrayBuffer()));
+      chunkLogs.fullHd = stack.logs.slice(before).filter((l) => l.includes("[chunk-timing]"));
       hung = await stack.client.renderZip(zipSync({ "index.html": strToU8(HANGS) }), { fps: 10 });
       healthAfterHang = (await fetch(`${stack.apiUrl}/healthz`)).status;
     }
@@ -93,6 +112,17 @@ describe("chunked rendering", () => {
   it("splits as configured: one chunk by default, three with CHUNK_FRAMES=10", () => {
     expect(chunkLogs.one).toHaveLength(1);
     expect(chunkLogs.three).toHaveLength(3);
+  });
+
+  it("captures the first chunk with the planning browser when the page already has the plan's size", async () => {
+    expect(chunkLogs.fullHd).toHaveLength(2);
+    const timings = chunkLogs.fullHd!.map((l) => JSON.parse(/\[chunk-timing\] (\{[^}]*\})/.exec(l)![1]!));
+    expect(timings.map((t) => [t.chunkIndex, t.warm]).sort()).toEqual([[0, true], [1, false]]);
+    // 320×180 compositions are planned at 1920×1080 and captured by fresh browsers.
+    expect(chunkLogs.three!.every((l) => l.includes('"warm":false'))).toBe(true);
+    const frames = await decodeFrames(outputs.fullHd!);
+    expect(frames).toHaveLength(20);
+    frames.forEach(({ mean }, i) => expectColour(mean, PER_FRAME(i), `frame ${i}`));
   });
 
   it("has the exact frame count and duration either way", async () => {
