@@ -41,9 +41,10 @@ export class CdpPage {
     this.profile = profile;
   }
 
-  static async launch(extraFlags: string[] = []): Promise<CdpPage> {
+  /** `dropFlags` removes some of the project's flags (a benchmark trying GPU emulation, say). */
+  static async launch(extraFlags: string[] = [], dropFlags: string[] = []): Promise<CdpPage> {
     const profile = await fs.mkdtemp(path.join(os.tmpdir(), "reelflare-cdp-"));
-    const args = [...FLAGS, ...extraFlags, `--user-data-dir=${profile}`, "about:blank"];
+    const args = [...FLAGS.filter((f) => !dropFlags.includes(f)), ...extraFlags, `--user-data-dir=${profile}`, "about:blank"];
     const child = spawn(CHROMIUM, args, { stdio: ["ignore", "ignore", "pipe"] });
     const wsUrl = await new Promise<string>((resolve, reject) => {
       let err = "";
@@ -82,6 +83,13 @@ export class CdpPage {
     const id = this.nextId++;
     this.ws.send(JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) }));
     return new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
+  }
+
+  /** Calls `listener` for every `method` event until the page closes. */
+  on(method: string, listener: (params: any) => void): void {
+    const list = this.listeners.get(method) ?? [];
+    list.push(listener);
+    this.listeners.set(method, list);
   }
 
   once(method: string): Promise<any> {
