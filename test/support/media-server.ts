@@ -48,9 +48,9 @@ export async function serveMedia(dir: string): Promise<MediaServer> {
   };
 }
 
-/** A still image of one colour. */
+/** A still image of one colour, drawn in RGB: exact (lavfi's colour source would round it through YUV). */
 export async function solidImage(file: string, color: string, width: number, height: number): Promise<void> {
-  await run("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", `color=c=${color}:s=${width}x${height}`, "-frames:v", "1", file]);
+  await run("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", `color=c=${color}:s=${width}x${height},format=rgb24`, "-frames:v", "1", file]);
 }
 
 /** A video whose colour changes every second (colors[i] during second i), with a tone if `tone`. */
