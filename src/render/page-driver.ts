@@ -47,6 +47,30 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
   };
   w.cancelAnimationFrame = (id: number) => frameCallbacks.delete(id);
 
+  // ---- CSS and Web Animations ------------------------------------------------------------
+  // Held paused from the frame they appear in, and remembered: a short animation left running in
+  // real time (while the page loads, or while the planning step probes it) would finish, and a
+  // finished animation without fill is no longer listed by getAnimations(), so posing could never
+  // bring it back. Cancelled ones (their CSS rule went away) are left alone.
+  const knownAnimations = new Set<any>();
+  function trackAnimations(): any[] {
+    for (const animation of document.getAnimations?.() ?? []) {
+      if (knownAnimations.has(animation)) continue;
+      knownAnimations.add(animation);
+      animation.pause();
+    }
+    for (const animation of knownAnimations) if (animation.playState === "idle") knownAnimations.delete(animation);
+    return Array.from(knownAnimations);
+  }
+  let posed = false;
+  const holdAnimations = () => {
+    if (posed) return;
+    trackAnimations();
+    realRaf(holdAnimations);
+  };
+
+  holdAnimations();
+
   // mulberry32: small, fast, and the same sequence for the same seed in every chunk.
   let s = seed >>> 0;
   Math.random = () => {
@@ -483,7 +507,7 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
         if (typeof timeline.eventCallback === "function" && timeline.eventCallback("onUpdate")) parts.push(timeline.totalProgress());
       }
     }
-    for (const animation of document.getAnimations() as any[]) {
+    for (const animation of trackAnimations()) {
       const timing = animation.effect?.getComputedTiming?.();
       parts.push(timing ? `${timing.progress}:${timing.currentIteration}` : t);
     }
@@ -530,7 +554,8 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
         if (typeof tl.pause === "function") tl.pause();
         tl.seek(Math.max(0, t - timelineOffset(id, wins)), false);
       }
-      for (const animation of document.getAnimations() as any[]) {
+      posed = true;
+      for (const animation of trackAnimations()) {
         animation.pause();
         animation.currentTime = nowMs;
       }
