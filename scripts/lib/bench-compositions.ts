@@ -13,8 +13,10 @@ const HEAD = `<meta charset="utf-8"><style>
   html, body { margin: 0; }
   #root { position: relative; width: 1920px; height: 1080px; overflow: hidden; background: linear-gradient(135deg, #0d1b2a, #415a77); }
   .card { position: absolute; width: 260px; height: 260px; border-radius: 32px; }
-  h1 { position: absolute; top: 400px; width: 100%; text-align: center; font: bold 150px sans-serif; color: #fff; margin: 0; }
-  h2 { position: absolute; top: 460px; width: 100%; text-align: center; font: 600 110px Montserrat, sans-serif; color: #fff; margin: 0; opacity: 0; }
+  /* font-family, not the font shorthand: the HyperFrames renderer maps only font-family to its
+     bundled fonts (a shorthand gets the host's font there), and the bench compares frames. */
+  h1 { position: absolute; top: 400px; width: 100%; text-align: center; font-weight: bold; font-size: 150px; font-family: sans-serif; color: #fff; margin: 0; }
+  h2 { position: absolute; top: 460px; width: 100%; text-align: center; font-weight: 600; font-size: 110px; font-family: Montserrat, sans-serif; color: #fff; margin: 0; opacity: 0; }
 </style><script src="gsap.min.js"></script>`;
 
 function motion(seconds: number): string {
