@@ -8,7 +8,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { zipSync, strToU8 } from "fflate";
 import { bootStack, type E2EStack } from "./local-stack.ts";
-import { expectColour, framePsnr, pixelAt, pixelEveryFrame, probeVideo } from "../support/media.ts";
+import { expectColour, framePsnr, pixelAt, pixelOfFrame, probeVideo } from "../support/media.ts";
 import { referenceRender } from "../support/reference.ts";
 
 // 320×240, 2 s: a GSAP-style timeline paints the page red before t=1 and blue after; a CSS
@@ -157,16 +157,6 @@ const GREEN = [0, 160, 0];
 const WHITE = [255, 255, 255];
 const BLACK = [0, 0, 0];
 const MAGENTA = [255, 0, 255];
-
-/**
- * RGBA of pixel (x, y) in output frame k, the composition at k / fps: every frame is decoded
- * and counted, so no seek rounding decides which frame is read (for probes mid-animation).
- */
-async function pixelOfFrame(file: string, k: number, x: number, y: number): Promise<number[]> {
-  const frames = await pixelEveryFrame(file, x, y);
-  if (!frames[k]) throw new Error(`${file} has no frame ${k} (${frames.length} frames)`);
-  return frames[k]!;
-}
 
 const run = promisify(execFile);
 

@@ -9,7 +9,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { strToU8, zipSync } from "fflate";
 import { bootStack, type E2EStack } from "./local-stack.ts";
-import { expectColour, pixelAt, pixelEveryFrame } from "../support/media.ts";
+import { expectColour, pixelAt, pixelOfFrame } from "../support/media.ts";
 import { solidImage } from "../support/media-server.ts";
 import { compileScene } from "../../src/dialects/varg/compose/compile.ts";
 import { ComposeError, type MediaInfo } from "../../src/dialects/varg/compose/types.ts";
@@ -152,16 +152,6 @@ function extent(frame: Frame, y0: number, y1: number, pick: (rgb: number[]) => b
     }
   }
   return max >= min ? max - min + 1 : 0;
-}
-
-/**
- * RGBA of pixel (x, y) in output frame k, the composition at k / fps: every frame is decoded
- * and counted, so no seek rounding decides which frame is read (for probes mid-motion).
- */
-async function pixelOfFrame(file: string, k: number, x: number, y: number): Promise<number[]> {
-  const frames = await pixelEveryFrame(file, x, y);
-  if (!frames[k]) throw new Error(`${file} has no frame ${k} (${frames.length} frames)`);
-  return frames[k]!;
 }
 
 // ---- Rendering a tree ----------------------------------------------------------------------------

@@ -80,7 +80,12 @@ async function decodeSetup(file: string): Promise<{ input: string[]; toRgba: str
   };
 }
 
-/** RGBA (0–255) of one pixel of the frame shown at `timeSec`. */
+/**
+ * RGBA (0–255) of one pixel of the first frame whose timestamp is at or after `timeSec` (FFmpeg's
+ * -ss after -i drops frames before it): not necessarily the frame shown at `timeSec` — at 10 fps,
+ * 0.45 and 0.5 both read frame 5 (0.5 s). For a probe where the frame matters (mid-motion),
+ * read by frame index with pixelOfFrame.
+ */
 export async function pixelAt(file: string, timeSec: number, x: number, y: number): Promise<number[]> {
   const { input, toRgba } = await decodeSetup(file);
   const { stdout } = await run(
@@ -250,6 +255,17 @@ export async function pixelEveryFrame(file: string, x: number, y: number): Promi
   const out: number[][] = [];
   for (let i = 0; i + 4 <= px.length; i += 4) out.push([px[i]!, px[i + 1]!, px[i + 2]!, px[i + 3]!]);
   return out;
+}
+
+/**
+ * RGBA of pixel (x, y) in frame k (0-based, in decode order: the composition at k / fps):
+ * every frame is decoded and counted, so no seek rounding decides which frame is read (for
+ * probes mid-motion).
+ */
+export async function pixelOfFrame(file: string, k: number, x: number, y: number): Promise<number[]> {
+  const frames = await pixelEveryFrame(file, x, y);
+  if (!frames[k]) throw new Error(`${file} has no frame ${k} (${frames.length} frames)`);
+  return frames[k]!;
 }
 
 export interface DecodedAudio {
