@@ -31,6 +31,9 @@ const ConfigSchema = z.object({
   /** How frames are captured (src/render/capture-settings.ts): "auto" chooses per output;
    *  "jpeg" or "webp" force one (benchmarks compare them). */
   captureFormat: z.enum(["auto", "jpeg", "webp"]).default("auto"),
+  /** Take JPEG frames from the compositor's screencast where they are sure to be the pose's
+   *  (src/render/screencast.ts); "false" uses screenshots only. */
+  captureScreencast: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
   publicOrigin: z.string().url().optional(),
   /** Browser origins allowed to call the API with CORS ("*" for any; none by default). */
   corsAllowedOrigins: z
@@ -90,6 +93,7 @@ export function configFrom(env: Env): Config {
       urlFetchTimeoutMs: env.URL_FETCH_TIMEOUT_MS,
       frameTimeoutMs: env.FRAME_TIMEOUT_MS,
       captureFormat: env.CAPTURE_FORMAT || undefined,
+      captureScreencast: env.CAPTURE_SCREENCAST || undefined,
       publicOrigin: env.PUBLIC_ORIGIN || undefined,
       corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS || undefined,
       eventsUrlTtlSeconds: env.EVENTS_URL_TTL_SECONDS || undefined,

@@ -36,6 +36,8 @@ export interface Env {
   FRAME_TIMEOUT_MS: string;
   /** Optional: "auto" (default), "jpeg" or "webp" — see src/render/capture-settings.ts. */
   CAPTURE_FORMAT?: string;
+  /** Optional: "false" captures with screenshots only (src/render/screencast.ts). */
+  CAPTURE_SCREENCAST?: string;
   /** Optional: origin the browser uses to load composition pages (defaults to the request origin). */
   PUBLIC_ORIGIN?: string;
   /** Browser origins allowed to call the API (comma-separated, or "*"). */

@@ -85,7 +85,7 @@ export async function measureCandidate(c: Candidate, url: string, seconds: numbe
     const started = performance.now();
     for (let i = 0; i < frames; i++) {
       const frame = Math.round((i * seconds * fps) / frames);
-      const unchanged = (await page.evaluate(`window.__reelflare.seek(${frame / fps})`)) === true;
+      const unchanged = (await page.evaluate(`window.__reelflare.seek(${frame / fps})`)) === "same";
       if (c.reuse && unchanged && i > 0) continue;
       const data = c.screencast ? await screencastFrame() : (await page.send("Page.captureScreenshot", c.shot)).data;
       bytes += (data.length * 3) / 4;

@@ -10,6 +10,7 @@ import { capturePrefix } from "./capture-url.ts";
 import { CompositionError } from "./composition-error.ts";
 import { PageGuard } from "./page-guard.ts";
 import { refusePopups } from "./popup-sandbox.ts";
+import { ScreencastFeed } from "./screencast.ts";
 import { fontsBaseUrl } from "./fonts/font-css.ts";
 import { pageFontsSource } from "./fonts/page-fonts.ts";
 
@@ -41,6 +42,8 @@ export interface SessionOptions {
   frameTimeoutMs: number;
 }
 
+export type Pose = "same" | "moved" | "restless";
+
 export interface ScreenshotOptions {
   /** WebP at quality 100 is lossless (with alpha); JPEG is lossy YCbCr 4:2:0 without alpha. */
   format: "jpeg" | "png" | "webp";
@@ -70,6 +73,9 @@ export class CompositionSession {
 
   private readonly frameTimeoutMs: number;
   private readonly guard: PageGuard;
+  private feed: ScreencastFeed | null = null;
+  /** When the last pose began, by the page's clock (epoch ms). */
+  private posedAt = Infinity;
 
   private constructor(
     browser: Browser,
@@ -152,10 +158,53 @@ export class CompositionSession {
     await this.page.setViewport({ width, height, deviceScaleFactor: 1 });
   }
 
-  /** Poses the page at `seconds`; true when it cannot look different from the previous pose. */
-  async seek(seconds: number): Promise<boolean> {
+  /**
+   * Poses the page at `seconds`: "same" when it cannot look different from the previous pose,
+   * "moved" when only this pose changed it, "restless" when the page also changes by itself
+   * (see the page driver's seek()).
+   */
+  async seek(seconds: number): Promise<Pose> {
+    this.feed?.quietSinceLastFrame();
     const posing = this.evaluate(`window.__reelflare.seek(${seconds})`, "being posed");
-    return (await this.guard.run(posing, "posing the page", this.frameTimeoutMs, () => NEVER_SETTLED)) === true;
+    const answer = String(await this.guard.run(posing, "posing the page", this.frameTimeoutMs, () => NEVER_SETTLED));
+    const [pose, at] = answer.split("@");
+    this.posedAt = Number(at) || Infinity;
+    return pose === "same" || pose === "moved" ? pose : "restless";
+  }
+
+  /**
+   * Takes frames from the compositor's screencast where that is sure to show the pose (see
+   * ./screencast.ts), else screenshots. JPEG at scale 1 only: the screencast has no other kind.
+   */
+  async useScreencast(quality: number, size: { width: number; height: number }): Promise<boolean> {
+    this.feed = await ScreencastFeed.start(this.cdp, quality, size).catch(() => null);
+    return this.feed !== null;
+  }
+
+  /** Frames the screencast has supplied so far. */
+  get screencastFrames(): number {
+    return this.feed?.framesTaken ?? 0;
+  }
+
+  /** Why the screencast stopped, if it did. */
+  get screencastStopped(): string | null {
+    return this.feed?.stoppedBecause ?? null;
+  }
+
+  /** The frame of the pose just made: the screencast's when it can be trusted, else a screenshot. */
+  async capture(options: ScreenshotOptions, pose: Pose): Promise<Uint8Array> {
+    if (this.feed?.active && options.format === "jpeg") {
+      if (pose !== "moved") {
+        this.feed.stop("the page changes by itself");
+        return this.screenshot(options);
+      }
+      const frame = await this.feed.frameForPose(this.posedAt);
+      if (frame !== null) return fromBase64(frame);
+      const image = await this.screenshot(options);
+      if (this.feed.active) await this.feed.absorb();
+      return image;
+    }
+    return this.screenshot(options);
   }
 
   async screenshot(options: ScreenshotOptions): Promise<Uint8Array> {
@@ -172,6 +221,7 @@ export class CompositionSession {
 
   /** Closes the browser; a browser that does not answer (a hung page) is given up on. */
   async close(): Promise<void> {
+    this.feed?.stop("closed");
     this.guard.close();
     await closeWithin(this.browser, CLOSE_TIMEOUT_MS);
   }

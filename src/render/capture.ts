@@ -84,7 +84,11 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
     const writer = frames.writable.getWriter();
     // Ended, not errored: an errored body surfaces as uncaught errors in the runtime's pipes.
     watch.signal.addEventListener("abort", () => void writer.close().catch(() => {}));
-    const timing = { warm: Boolean(warm), openMs: Date.now() - opening, seekMs: 0, shotMs: 0, writeMs: 0, captured: 0, started: Date.now() };
+    // The compositor's own frames where they are sure to be the pose's (./screencast.ts).
+    const screencast =
+      config.captureScreencast && shot.format === "jpeg" && plan.scale === 1 &&
+      (await session.useScreencast(shot.quality ?? 95, { width: plan.width, height: plan.height }));
+    const timing = { screencast, warm: Boolean(warm), openMs: Date.now() - opening, seekMs: 0, shotMs: 0, writeMs: 0, captured: 0, started: Date.now() };
     let previous: Uint8Array | null = null;
     let lastReport = Date.now();
     try {
@@ -93,11 +97,11 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
           throw frameFailure(chunkIndex, frame, spec.fps, err);
         };
         let t = Date.now();
-        const unchanged = await session.seek(frame / spec.fps).catch(failed);
+        const pose = await session.seek(frame / spec.fps).catch(failed);
         timing.seekMs += Date.now() - t;
         t = Date.now();
         // A pose that cannot differ from the last one (a held title) reuses its image.
-        const image: Uint8Array = unchanged && previous ? previous : await session.screenshot(shot).catch(failed);
+        const image: Uint8Array = pose === "same" && previous ? previous : await session.capture(shot, pose).catch(failed);
         if (image !== previous) timing.captured++;
         previous = image;
         timing.shotMs += Date.now() - t;
@@ -131,7 +135,7 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
 
     const segment = await encoded;
     await recordSessionWarnings(job, session);
-    logChunkTiming(renderId, chunkIndex, chunk.endFrame - chunk.startFrame, timing);
+    logChunkTiming(renderId, chunkIndex, chunk.endFrame - chunk.startFrame, { ...timing, screencastFrames: session.screencastFrames, screencastStopped: session.screencastStopped });
     const segmentKey = r2Keys.segment(renderId, chunkIndex);
     await putResponseBody(env.BUCKET, segmentKey, segment, segment.headers.get("content-type") ?? "application/octet-stream");
     const { dispatchFinalize } = await job.completeChunk(chunkIndex, segmentKey);
@@ -154,14 +158,14 @@ function logChunkTiming(
   renderId: string,
   chunkIndex: number,
   frames: number,
-  t: { warm: boolean; openMs: number; seekMs: number; shotMs: number; writeMs: number; captured: number; started: number },
+  t: { screencast: boolean; screencastFrames: number; screencastStopped: string | null; warm: boolean; openMs: number; seekMs: number; shotMs: number; writeMs: number; captured: number; started: number },
 ): void {
   const totalMs = Date.now() - t.started;
   const perFrame = (ms: number) => (ms / frames).toFixed(1);
   console.log(
-    `[chunk-timing] ${JSON.stringify({ renderId, chunkIndex, frames, captured: t.captured, warm: t.warm, openMs: t.openMs, totalMs })} ` +
+    `[chunk-timing] ${JSON.stringify({ renderId, chunkIndex, frames, captured: t.captured, screencastFrames: t.screencastFrames, warm: t.warm, openMs: t.openMs, totalMs })} ` +
       `${t.warm ? "the planning browser, already open" : `browser and page ready in ${t.openMs} ms`}, then ${((frames * 1000) / totalMs).toFixed(1)} frames/s; ` +
-      `${t.captured} of ${frames} frames captured; per frame: ` +
+      `${t.captured} of ${frames} frames captured (${t.screencast ? `${t.screencastFrames} from the screencast${t.screencastStopped ? `, then screenshots: ${t.screencastStopped}` : ""}` : "screenshots"}); per frame: ` +
       `seek ${perFrame(t.seekMs)} ms, screenshot ${perFrame(t.shotMs)} ms, encoder backpressure ${perFrame(t.writeMs)} ms`,
   );
 }

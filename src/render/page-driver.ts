@@ -35,6 +35,8 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
     }
   }
   w.Date = VirtualDate;
+  // The real clock stays readable by the driver: a pose says when it was made (see seek()).
+  const realNow = performance.now.bind(performance);
   performance.now = () => nowMs;
 
   const frameCallbacks = new Map<number, (time: number) => void>();
@@ -62,6 +64,13 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
     for (const animation of knownAnimations) if (animation.playState === "idle") knownAnimations.delete(animation);
     return Array.from(knownAnimations);
   }
+  /** Animations running in real time since the last pose (a transition a pose's style change
+   *  started): the page changed on its own between poses. */
+  const freeRunning = () => {
+    const before = knownAnimations.size;
+    const running = trackAnimations().some((a) => a.playState === "running");
+    return running || knownAnimations.size > before;
+  };
   let posed = false;
   const holdAnimations = () => {
     if (posed) return;
@@ -542,11 +551,21 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
       };
     },
     /**
-     * Poses the page at time t (seconds) and resolves once it is ready to be captured: true when
-     * it cannot look different from the previous pose (see change detection above).
+     * Poses the page at time t (seconds) and resolves once it is ready to be captured, saying
+     * how the picture relates to the previous pose (see change detection above):
+     * - "same": it cannot look different;
+     * - "moved": it changed, only through this pose, and the next paint shows all of it;
+     * - "restless": it changed, and the page also changes by itself (between poses, or through
+     *   a video), so only a screenshot taken now is sure to show this pose.
+     * A changed pose also says when it began: "moved@<epoch ms>".
      */
-    async seek(t: number): Promise<boolean> {
+    async seek(t: number): Promise<string> {
       await ready;
+      // Anything that changed since the last pose, before this one changes anything.
+      const early = mutations.takeRecords();
+      pending.push(...early);
+      const restless = !firstPose && (pending.length > 0 || freeRunning());
+      const posedAt = performance.timeOrigin + realNow();
       nowMs = t * 1000;
       const wins = windows();
       const total = declaredDuration(wins) ?? Infinity;
@@ -614,9 +633,11 @@ export function pageDriver(seed: number, overrides: Record<string, unknown>): vo
         !document.querySelector(UNTRACKED_MOTION);
       lastMotion = motion;
       firstPose = false;
-      if (unchanged) return true;
+      if (unchanged) return "same";
       await nextPaint();
-      return false;
+      const how = restless || loading || videosOnScreen.size > 0 || document.querySelector(UNTRACKED_MOTION) ? "restless" : "moved";
+      // With when the pose began (epoch ms): a pushed frame drawn before then is not this pose's.
+      return `${how}@${posedAt}`;
     },
   };
   // Neither replaced nor removed by the page: a broken driver would look like our fault.

@@ -72,7 +72,7 @@ async function poses(name: string, times: number[]): Promise<{ unchanged: boolea
   await browser.evaluate("window.__reelflare.probe(1000)");
   const out = [];
   for (const t of times) {
-    const unchanged = (await browser.evaluate(`window.__reelflare.seek(${t})`)) === true;
+    const unchanged = (await browser.evaluate(`window.__reelflare.seek(${t})`)) === "same";
     const { data } = await browser.send("Page.captureScreenshot", { format: "png" });
     out.push({ unchanged, picture: createHash("md5").update(data).digest("hex") });
   }

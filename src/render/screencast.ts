@@ -1,0 +1,145 @@
+// Frames the compositor pushes (Page.startScreencast), as a cheaper source of captures than
+// Page.captureScreenshot: the screenshot asks the compositor for one more frame and a copy of
+// it; the screencast hands over the frame it drew anyway. Measured by `npm run bench`: about
+// 0.6× the Chromium CPU per frame.
+//
+// A pushed frame carries no "which pose" label, so it is taken only where nothing else can
+// have drawn it: the page changed only through the pose just made (the driver says "moved"),
+// no frame arrived since the last one taken (nothing drew on its own), and a frame arrives
+// soon after the pose. Anything else — a frame out of turn, a pose with nothing new to draw, a
+// restless page — stops the screencast for the rest of the session, and screenshots take over.
+import type { CDPSession } from "@cloudflare/puppeteer";
+import { fromBase64 } from "../lib/base64.ts";
+
+/** How long a pose's frame may take to arrive before the screencast is given up on. */
+const FRAME_WAIT_MS = 250;
+/** Poses in a row without a frame before the screencast is given up on. */
+const MAX_MISSES = 3;
+/** How long the frame a screenshot made is waited for. */
+const ABSORB_MS = 150;
+
+export class ScreencastFeed {
+  private count = 0;
+  private taken = 0;
+  private latest: string | null = null;
+  /** When the latest frame was drawn (epoch ms), if the browser says. */
+  private latestAt = 0;
+  private wake: (() => void) | null = null;
+  private stopped = false;
+  private misses = 0;
+  /** Frames handed out for poses. */
+  framesTaken = 0;
+
+  private readonly cdp: CDPSession;
+
+  private constructor(cdp: CDPSession) {
+    this.cdp = cdp;
+  }
+
+  /** Starts the screencast and waits for its first frame (the page as it is); null when the
+   *  frames are not the size expected (the screencast may scale them). */
+  static async start(cdp: CDPSession, quality: number, size: { width: number; height: number }): Promise<ScreencastFeed | null> {
+    const feed = new ScreencastFeed(cdp);
+    cdp.on("Page.screencastFrame", (event) => {
+      cdp.send("Page.screencastFrameAck", { sessionId: event.sessionId }).catch(() => {});
+      if (feed.stopped) return;
+      feed.count++;
+      feed.latest = event.data;
+      feed.latestAt = (event.metadata.timestamp ?? 0) * 1000;
+      feed.wake?.();
+    });
+    await cdp.send("Page.startScreencast", { format: "jpeg", quality, everyNthFrame: 1 });
+    const first = await feed.frameAfter(0, 1_000);
+    // The start may push a frame or two more (the page as painted then): not a pose's.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const dims = first === null ? null : jpegSize(fromBase64(first));
+    if (!dims || dims.width !== size.width || dims.height !== size.height) {
+      feed.stop(dims ? `frames are ${dims.width}×${dims.height}` : "no first frame");
+      return null;
+    }
+    feed.taken = feed.count;
+    return feed;
+  }
+
+  get active(): boolean {
+    return !this.stopped;
+  }
+
+  /** Before a pose: false (and stopped) when a frame arrived since the last one taken. */
+  quietSinceLastFrame(): boolean {
+    if (this.count !== this.taken) this.stop("a frame arrived between poses");
+    return !this.stopped;
+  }
+
+  /** The frame drawn for the pose that began at `posedAt` (epoch ms, the page's clock), as
+   *  base64 JPEG, or null (and stopped). */
+  async frameForPose(posedAt: number): Promise<string | null> {
+    const frame = await this.frameAfter(this.taken, FRAME_WAIT_MS);
+    // Exactly one frame for the pose, drawn after it began: anything else means something else
+    // drew too, or the frame is an old one.
+    if (frame === null) {
+      // Nothing new to draw (a change too small to show), or a slow browser: this pose gets a
+      // screenshot, whose own frame the caller absorbs. Repeated misses stop the screencast.
+      if (++this.misses >= MAX_MISSES) this.stop("no frame for several poses in a row");
+      return null;
+    }
+    if (this.count !== this.taken + 1 || !(this.latestAt >= posedAt)) {
+      this.stop(this.count !== this.taken + 1 ? "two frames for a pose" : "a frame older than its pose");
+      return null;
+    }
+    this.misses = 0;
+    this.taken = this.count;
+    this.framesTaken++;
+    return frame;
+  }
+
+  /** After a screenshot: the frame the screenshot made the compositor draw (the same pose) is
+   *  pushed too; waits for it briefly and sets it aside, so it is not taken for the next pose. */
+  async absorb(): Promise<void> {
+    await this.frameAfter(this.taken, ABSORB_MS);
+    this.taken = this.count;
+  }
+
+  /** Why the screencast stopped, if it did. */
+  stoppedBecause: string | null = null;
+
+  stop(reason = "stopped"): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.stoppedBecause = reason;
+    this.wake?.();
+    this.cdp.send("Page.stopScreencast").catch(() => {});
+  }
+
+  private async frameAfter(seen: number, ms: number): Promise<string | null> {
+    const deadline = Date.now() + ms;
+    while (this.count <= seen && !this.stopped) {
+      const left = deadline - Date.now();
+      if (left <= 0) return null;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = null;
+    }
+    return this.stopped ? null : this.latest;
+  }
+}
+
+/** Width and height from a JPEG's start-of-frame marker, or null. */
+export function jpegSize(bytes: Uint8Array): { width: number; height: number } | null {
+  let i = 2;
+  while (i + 9 < bytes.length && bytes[i] === 0xff) {
+    const marker = bytes[i + 1]!;
+    const length = (bytes[i + 2]! << 8) | bytes[i + 3]!;
+    // SOF0–SOF15, except DHT (C4), JPG (C8) and DAC (CC).
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      return { height: (bytes[i + 5]! << 8) | bytes[i + 6]!, width: (bytes[i + 7]! << 8) | bytes[i + 8]! };
+    }
+    i += 2 + length;
+  }
+  return null;
+}
