@@ -268,6 +268,19 @@ export async function pixelOfFrame(file: string, k: number, x: number, y: number
   return frames[k]!;
 }
 
+/** Frame k (0-based, in decode order) of `file`, decoded to RGBA as pixelAt decodes it. */
+export async function frameRgba(file: string, k: number): Promise<{ width: number; height: number; data: Buffer; at(x: number, y: number): number[] }> {
+  const { input, toRgba, width, height } = await decodeSetup(file);
+  const { stdout } = await run(
+    "ffmpeg",
+    ["-v", "error", ...input, "-i", file, "-vf", `select=eq(n\\,${k}),${toRgba}`, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1"],
+    { encoding: "buffer", maxBuffer: 256 * 1024 * 1024 },
+  );
+  const data = stdout as unknown as Buffer;
+  if (data.length < width * height * 4) throw new Error(`${file} has no frame ${k}`);
+  return { width, height, data, at: (x, y) => Array.from(data.subarray((y * width + x) * 4, (y * width + x) * 4 + 4)) };
+}
+
 export interface DecodedAudio {
   codec: string;
   channels: number;
