@@ -67,6 +67,8 @@ interface RenderRow {
   frames: number;
   captured: number;
   openMs: number;
+  /** The capture loop's own time per frame, chunks added up (chunk-timing totalMs). */
+  loopMsPerFrame: number;
   video: string;
 }
 
@@ -94,7 +96,7 @@ async function renderRow(composition: CompositionName, format: "auto" | "jpeg" |
     await fs.writeFile(video, new Uint8Array(await (await fetch(render.video_url!)).arrayBuffer()));
     const timings = logs.flatMap((l) => {
       const m = /\[chunk-timing\] (\{[^}]*\})/.exec(l);
-      return m ? [JSON.parse(m[1]!) as { frames: number; captured: number; openMs: number }] : [];
+      return m ? [JSON.parse(m[1]!) as { frames: number; captured: number; openMs: number; totalMs: number }] : [];
     });
     for (const line of logs.filter((l) => l.includes("[chunk-timing]"))) console.log(`    ${line.replace(/^.*\[chunk-timing\] \{[^}]*\} /, "")}`);
     return {
@@ -102,6 +104,7 @@ async function renderRow(composition: CompositionName, format: "auto" | "jpeg" |
       frames: timings.reduce((a, t) => a + t.frames, 0),
       captured: timings.reduce((a, t) => a + t.captured, 0),
       openMs: Math.max(...timings.map((t) => t.openMs)),
+      loopMsPerFrame: timings.reduce((a, t) => a + t.totalMs, 0) / Math.max(1, timings.reduce((a, t) => a + t.frames, 0)),
     };
   } finally {
     await stack.stop();
@@ -188,6 +191,14 @@ try {
     });
   }
   console.table(table);
+  // What moving frames through the Worker costs: the stack's capture loop (seek and frame over
+  // the browser binding, frame streamed on to the encoder) against the same capture alone.
+  const alone = results.find((r) => r.name.startsWith("screencast"))!;
+  console.log(
+    `Capture loop per frame, motion, 1 chunk: ${n1(rows[0]!.loopMsPerFrame)} ms through the Worker (screencast, with reuse and ` +
+      `screenshot fallbacks) vs ${n1(alone.wallMs)} ms alone (CDP straight to the browser): ${n1(rows[0]!.loopMsPerFrame - alone.wallMs)} ms a frame ` +
+      `for the Worker, the browser binding's proxy and the encoder stream`,
+  );
   const lossless = await psnrSummary(rows[2]!.video, rows[0]!.video);
   console.log(`PSNR of the default (JPEG-captured) motion video against the lossless (WebP-captured) one: min ${lossless.min} dB, mean ${lossless.mean} dB`);
 
@@ -207,8 +218,8 @@ try {
   );
 
   // The per-frame figures the cost model and the chunk planner read (`npm run model`): the
-  // default capture format, one browser, and one encoder segment.
-  const capture = results[1]!;
+  // default capture (JPEG from the screencast), one browser, and one encoder segment.
+  const capture = results.find((r) => r.name.startsWith("screencast"))!;
   const oneChunk = rows[0]!;
   await recordMeasured({
     frames: FRAMES, fps: FPS, width: 1920, height: 1080, cores,
