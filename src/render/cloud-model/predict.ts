@@ -89,9 +89,14 @@ export function predict(profile: Profile, measured: Measured, job: RenderJob, ch
   const paced = browserSecondsPerFrame(measured, job);
   const secondsPerFrame = chunkSecondsPerFrame(profile, measured, job, browsers);
   const tail = encoderTailS(measured, job);
-  const stagger = Number.isFinite(profile.launchesPerSecond) ? (browsers - 1) / profile.launchesPerSecond : 0;
+  // The planning browser captures the first chunk (src/render/plan.ts; at 1920×1080, the size
+  // it opens pages at, which the predicted table is about): browsers - 1 launches,
+  // the first right after planning, so the last starts (browsers - 2) / rate later.
+  const launches = browsers - 1;
+  const stagger = Number.isFinite(profile.launchesPerSecond) ? Math.max(0, launches - 1) / profile.launchesPerSecond : 0;
   const chunkS = Math.max(profile.browserStartS, profile.encoderStartS) + framesPerChunk * secondsPerFrame + tail;
-  const paceS = stagger + waves * chunkS;
+  const firstChunkS = profile.encoderStartS + framesPerChunk * secondsPerFrame + tail;
+  const paceS = launches > 0 ? Math.max(firstChunkS, stagger + chunkS) + (waves - 1) * chunkS : waves * firstChunkS;
   const cpuS =
     profile.sharedCores === null
       ? 0
@@ -129,9 +134,10 @@ export function predict(profile: Profile, measured: Measured, job: RenderJob, ch
 
 function costOf(profile: Profile, measured: Measured, job: RenderJob, p: Prediction): Cost {
   const size = sizeFactor(measured, job.pixels);
-  // Browser time: the plan's probe, every chunk's start, its frames and its encoder tail.
+  // Browser time: the plan's probe (whose browser goes on with the first chunk), every other
+  // chunk's start, the frames and each chunk's encoder tail.
   const browserS =
-    (1 + p.chunks) * profile.browserStartS + job.frames * p.secondsPerFrame + p.chunks * encoderTailS(measured, job);
+    p.chunks * profile.browserStartS + job.frames * p.secondsPerFrame + p.chunks * encoderTailS(measured, job);
   const browserHours = browserS / 3600;
   const browserUsd = browserHours * BROWSER.usdPerBrowserHour;
   const peakConcurrencyUsd = (p.browsers * BROWSER.usdPerConcurrentBrowserMonth) / 30;
