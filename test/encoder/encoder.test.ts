@@ -112,13 +112,6 @@ async function errorOf(res: Response): Promise<{ code: string; message: string }
   return ((await res.json()) as { error: { code: string; message: string } }).error;
 }
 
-function near(actual: number[], expected: number[], tolerance = 40) {
-  expect(
-    actual.every((v, i) => Math.abs(v - expected[i]!) <= tolerance),
-    `${actual} ≈ ${expected}`,
-  ).toBe(true);
-}
-
 /** Indexes of the keyframes of the first video stream. */
 async function keyframes(file: string): Promise<number[]> {
   const { stdout } = await run("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=flags", "-of", "csv=p=0", file]);
