@@ -133,8 +133,11 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
       throw err;
     }
 
-    const segment = await encoded;
+    // Every frame is taken: the browser goes now, not after the encoder's tail (browser time is
+    // what Browser Rendering bills, and a finished render must leave no browser behind).
     await recordSessionWarnings(job, session);
+    await closeSession();
+    const segment = await encoded;
     logChunkTiming(renderId, chunkIndex, chunk.endFrame - chunk.startFrame, { ...timing, screencastFrames: session.screencastFrames, screencastStopped: session.screencastStopped });
     const segmentKey = r2Keys.segment(renderId, chunkIndex);
     await putResponseBody(env.BUCKET, segmentKey, segment, segment.headers.get("content-type") ?? "application/octet-stream");

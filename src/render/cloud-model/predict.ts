@@ -135,9 +135,9 @@ export function predict(profile: Profile, measured: Measured, job: RenderJob, ch
 function costOf(profile: Profile, measured: Measured, job: RenderJob, p: Prediction): Cost {
   const size = sizeFactor(measured, job.pixels);
   // Browser time: the plan's probe (whose browser goes on with the first chunk), every other
-  // chunk's start, the frames and each chunk's encoder tail.
+  // chunk's start and the frames (a chunk closes its browser before the encoder's tail).
   const browserS =
-    p.chunks * profile.browserStartS + job.frames * p.secondsPerFrame + p.chunks * encoderTailS(measured, job);
+    p.chunks * profile.browserStartS + job.frames * p.secondsPerFrame;
   const browserHours = browserS / 3600;
   const browserUsd = browserHours * BROWSER.usdPerBrowserHour;
   const peakConcurrencyUsd = (p.browsers * BROWSER.usdPerConcurrentBrowserMonth) / 30;
