@@ -8,7 +8,7 @@ import { inflateSync } from "node:zlib";
 import { falAdapter, falLipsyncNeedsVideo } from "../../src/generation/providers/fal.ts";
 import { ProviderError, type GenerationRequest } from "../../src/generation/types.ts";
 import { solidPng, solidVideo, speechAudio } from "../../scripts/fake-providers/media.ts";
-import { pixelAt, probeVideo } from "../support/media.ts";
+import { expectColour, pixelAt, probeVideo } from "../support/media.ts";
 import { contextFor, startFakes, type FakeServer } from "./support.ts";
 
 const KEY = "fal-test-key-0123456789";
@@ -66,8 +66,8 @@ async function video(bytes: Uint8Array) {
   return { ...info, rgb: [r!, g!, b!] };
 }
 
-const close = (actual: number[], expected: number[], tolerance = 6) =>
-  actual.forEach((v, i) => expect(Math.abs(v - expected[i]!)).toBeLessThanOrEqual(tolerance));
+// The fakes' media carry the prompt's colour: PNGs exactly, H.264 videos within one level
+// (scripts/fake-providers/media.ts); asserted within 2 (issue 12).
 
 /** The submits the fake saw, and the status/result calls after them. */
 const submits = () => server.fakes.submits("fal");
@@ -145,7 +145,7 @@ describe("fal video", () => {
     expect(info.duration).toBeCloseTo(3, 1);
     expect([info.width, info.height]).toEqual([320, 180]);
     expect(info.hasAudio).toBe(true); // generate_audio defaults on for Kling O3
-    close(info.rgb, [0x20, 0x50, 0xc0]);
+    expectColour(info.rgb, [0x20, 0x50, 0xc0]);
   });
 
   it("runs image-to-video with the first image when given one, and snaps Kling 2.5 to 5 or 10 s", async () => {
@@ -155,7 +155,7 @@ describe("fal video", () => {
     const info = await video(media.bytes);
     expect(info.duration).toBeCloseTo(5, 1);
     expect(info.hasAudio).toBe(false);
-    close(info.rgb, [200, 10, 10]);
+    expectColour(info.rgb, [200, 10, 10]);
     expect(submits()[0]!.path).toBe("/fal-ai/kling-video/v2.5-turbo/pro/image-to-video");
   });
 
@@ -286,7 +286,7 @@ describe("fal audio and video inputs (lipsync, talking heads, video-to-video)", 
     expect(info.hasAudio).toBe(true);
     expect(info.duration).toBeGreaterThan(1.9);
     expect(info.duration).toBeLessThan(2.5);
-    close(info.rgb, [0x30, 0x60, 0xa0]);
+    expectColour(info.rgb, [0x30, 0x60, 0xa0]);
     expect(submits()).toEqual([expect.objectContaining({ path: "/fal-ai/bytedance/omnihuman/v1.5", key: `Key ${KEY}` })]);
   });
 
@@ -318,7 +318,7 @@ describe("fal audio and video inputs (lipsync, talking heads, video-to-video)", 
     expect((await video(fabric.bytes)).hasAudio).toBe(true);
     const ltx = await run(request({ kind: "video", model: "ltx-2-a2v", prompt: "a singer #c03030", audio: await speech() }));
     expect(ltx.endpoint).toBe("fal-ai/ltx-2-19b/audio-to-video");
-    close((await video(ltx.bytes)).rgb, [0xc0, 0x30, 0x30]);
+    expectColour((await video(ltx.bytes)).rgb, [0xc0, 0x30, 0x30]);
     expect(submits().map((c) => c.path)).toEqual(["/veed/fabric-1.0", "/fal-ai/ltx-2-19b/audio-to-video"]);
   });
 
@@ -359,7 +359,7 @@ describe("fal audio and video inputs (lipsync, talking heads, video-to-video)", 
 
     const edit = await run(request({ kind: "video", model: "grok-imagine-edit", prompt: "make it #804020", video: await clip(), aspectRatio: "16:9" }));
     expect(edit.endpoint).toBe("xai/grok-imagine-video/edit-video");
-    close((await video(edit.bytes)).rgb, [0x80, 0x40, 0x20]);
+    expectColour((await video(edit.bytes)).rgb, [0x80, 0x40, 0x20]);
     const motion = await refusal(request({ kind: "video", model: "kling-v3-pro-motion-control", images: [face] }));
     expect(motion.message).toMatch(/needs an image and a video input/);
     const t2v = await refusal(request({ kind: "video", model: "kling-v3", video: await clip() }));

@@ -9,7 +9,7 @@ import { inflateSync } from "node:zlib";
 import { replicateAdapter } from "../../src/generation/providers/replicate.ts";
 import { ProviderError, type GenerationRequest } from "../../src/generation/types.ts";
 import { solidPng } from "../../scripts/fake-providers/media.ts";
-import { pixelAt, probeVideo } from "../support/media.ts";
+import { expectColour, pixelAt, probeVideo } from "../support/media.ts";
 import { contextFor, startFakes, type FakeServer } from "./support.ts";
 
 const KEY = "r8_test_key_0123456789abcdef";
@@ -67,8 +67,8 @@ async function video(bytes: Uint8Array) {
   return { ...info, rgb: [r!, g!, b!] };
 }
 
-const close = (actual: number[], expected: number[], tolerance = 6) =>
-  actual.forEach((v, i) => expect(Math.abs(v - expected[i]!)).toBeLessThanOrEqual(tolerance));
+// The fakes' media carry the prompt's colour: PNGs exactly, H.264 videos within one level
+// (scripts/fake-providers/media.ts); asserted within 2 (issue 12).
 
 const submits = () => server.fakes.submits("replicate");
 
@@ -144,7 +144,7 @@ describe("replicate video and audio", () => {
     expect(info.codec).toBe("h264");
     expect(info.duration).toBeCloseTo(3, 1);
     expect([info.width, info.height]).toEqual([320, 180]);
-    close(info.rgb, [0x1e, 0x64, 0xc8]);
+    expectColour(info.rgb, [0x1e, 0x64, 0xc8]);
     expect(await lastInput()).toMatchObject({ prompt: "waves #1e64c8", duration: 3, aspect_ratio: "16:9", first_frame_image: expect.stringMatching(/^data:image\/png/) });
   });
 
