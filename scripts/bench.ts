@@ -4,7 +4,8 @@
 //      considered (screenshot formats, screencast, GPU emulation vs the software compositor,
 //      reusing frames that cannot change), with Chromium's own CPU per frame.
 //   2. Renders through the local stack (API submit → completed): the motion composition (every
-//      frame differs) at 1 and 2 chunks in the default capture (JPEG for mp4) and at 1 chunk
+//      frame differs) at 1 and 2 chunks in the default capture (JPEG for mp4, from the
+//      screencast), at 1 chunk with screenshots only (the capture before the screencast) and
 //      captured losslessly (WebP), and the holds composition (titles held for seconds); frames
 //      captured vs frames output.
 //   3. `hyperframes render` of the same projects on the same Chromium, and whole-frame PSNR of
@@ -73,13 +74,21 @@ interface RenderRow {
 }
 
 /** One render through a fresh local stack; the chunk-timing log lines say what was captured. */
-async function renderRow(composition: CompositionName, format: "auto" | "jpeg" | "webp", chunks: number): Promise<RenderRow> {
+/** How a row captures: the default (screencast JPEG for mp4), screenshots only (as before the
+ *  screencast), or lossless WebP. */
+type CaptureMode = "default" | "screenshots" | "webp";
+
+async function renderRow(composition: CompositionName, format: CaptureMode, chunks: number): Promise<RenderRow> {
   const logs: string[] = [];
   const stack = await startLocalStack({
     port: 8897,
     encoderPort: 8898,
     persistTo: path.join(work, `state-${composition}-${format}-${chunks}`),
-    vars: { CHUNK_FRAMES: String(Math.ceil(FRAMES / chunks)), CAPTURE_FORMAT: format },
+    vars: {
+      CHUNK_FRAMES: String(Math.ceil(FRAMES / chunks)),
+      CAPTURE_FORMAT: format === "webp" ? "webp" : "auto",
+      CAPTURE_SCREENCAST: format === "screenshots" ? "false" : "true",
+    },
     log: (l) => logs.push(l),
   });
   try {
@@ -169,7 +178,7 @@ try {
   console.log(`\n2. Renders through the local stack (${FRAMES} frames, 1920×1080 @ ${FPS} fps, quality standard, ${cores} cores)`);
   const rows: RenderRow[] = [];
   for (const [composition, format, chunks] of [
-    ["motion", "auto", 1], ["motion", "auto", 2], ["motion", "webp", 1], ["holds", "auto", 1],
+    ["motion", "default", 1], ["motion", "default", 2], ["motion", "webp", 1], ["holds", "default", 1], ["motion", "screenshots", 1],
   ] as const) {
     rows.push(await renderRow(composition, format, chunks));
   }
@@ -180,7 +189,7 @@ try {
     const ref = hf[r.composition];
     table.push({
       composition: r.composition,
-      capture: r.format === "auto" ? "default" : r.format,
+      capture: r.format,
       chunks: r.chunks,
       "wall s": s(r.wallMs),
       "frames captured / output": `${r.captured} / ${r.frames}`,
@@ -199,6 +208,8 @@ try {
       `screenshot fallbacks) vs ${n1(alone.wallMs)} ms alone (CDP straight to the browser): ${n1(rows[0]!.loopMsPerFrame - alone.wallMs)} ms a frame ` +
       `for the Worker, the browser binding's proxy and the encoder stream`,
   );
+  const screenshots = await psnrSummary(rows[4]!.video, rows[0]!.video);
+  console.log(`PSNR of the default (screencast) motion video against the screenshots-only one: min ${screenshots.min} dB, mean ${screenshots.mean} dB (100 = identical)`);
   const lossless = await psnrSummary(rows[2]!.video, rows[0]!.video);
   console.log(`PSNR of the default (JPEG-captured) motion video against the lossless (WebP-captured) one: min ${lossless.min} dB, mean ${lossless.mean} dB`);
 
@@ -223,7 +234,7 @@ try {
   const oneChunk = rows[0]!;
   await recordMeasured({
     frames: FRAMES, fps: FPS, width: 1920, height: 1080, cores,
-    rows: rows.filter((r) => r.composition === "motion" && r.format === "auto").map((r) => ({
+    rows: rows.filter((r) => r.composition === "motion" && r.format === "default").map((r) => ({
       chunks: r.chunks,
       wallMs: r.wallMs,
       captureOnlyMs: r === oneChunk ? capture.wallMs * FRAMES : NaN,
