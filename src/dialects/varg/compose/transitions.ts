@@ -10,6 +10,14 @@
 //
 // Animations are absolute: delay = the transition's start on the timeline, fill none — before
 // and after the transition each wrapper is untouched (every look ends with `b` as itself).
+//
+// Opacity is animated through a registered custom property (--vg-o, the wrapper's `opacity:
+// var(--vg-o)`), not as `opacity` itself: Chromium treats an opacity animation as a compositor
+// one and its blend comes out darker — measured in lossless screenshots, same keyframe values:
+// fadeblack 90% in (b alone at 0.9 over black) 44,44,179 for the exact 45,45,180, through the
+// custom property 45,45,180; 10% in (a at 0.4537 under b at 0.0045) 89,22,23, through the
+// custom property 90,22,23. Two translucent layers still lose up to ~1.4 levels to Chromium's
+// 8-bit blending (fadeblack 10% in: 89 for 90.2; fadewhite 10% in: 161,162,228 for 161.9,162.5,229.4).
 import { decimal, pct, px } from "./escape.ts";
 import { maskPng } from "./png.ts";
 import { dataUrl } from "../../../lib/bytes.ts";
@@ -27,7 +35,8 @@ export interface LayerState {
 interface Look {
   /** Wrapper states at elapsed fraction p (P = 1 − p is xfade's progress). */
   at(p: number, frame: Frame): { a: LayerState; b: LayerState };
-  /** Keyframe segments (1 when every property is linear in time). */
+  /** Keyframe segments (1 when every property is linear in time; enough that the linear
+   *  interpolation between keyframes stays within a fraction of a level of the curve). */
   samples: number;
   /** What shows through where neither clip does (xfade's black / white). */
   backdrop?: string;
@@ -87,8 +96,10 @@ const soft = (mask: () => string, m: (P: number) => number): Look => ({
 // fadeblack / fadewhite / fadegrays: out = mix(mix(a, bg, s1), mix(bg, b, s2), P) with
 // s1 = smoothstep(0.8, 1, P), s2 = smoothstep(0.2, 1, P). With `b` over `a` over the backdrop:
 // b's opacity is its weight, a's is its weight over what b leaves.
+// 128 keyframes: with 32 the piecewise-linear opacity strayed up to 3.75 levels (of 255) from
+// xfade's curve where the smoothsteps bend (p near 0 and 0.2); 64 → 1.05, 128 → 0.28.
 const throughColour = (backdrop: string): Look => ({
-  samples: 32,
+  samples: 128,
   backdrop,
   at: (p) => {
     const P = 1 - p;
@@ -120,7 +131,8 @@ const LOOKS: Record<string, Look> = {
   fadeblack: throughColour("#000"),
   fadewhite: throughColour("#fff"),
   fadegrays: {
-    samples: 32,
+    // The same smoothstep(0.8, 1, P) bend as fadeblack's, in grayscale(): 128 keyframes.
+    samples: 128,
     at: (p) => {
       const P = 1 - p;
       return {
@@ -249,7 +261,7 @@ const animation = (name: string, start: number, duration: number) =>
 
 function declarations(state: LayerState): string {
   const out: string[] = [];
-  if (state.opacity !== undefined) out.push(`opacity: ${decimal(state.opacity, 5)}`);
+  if (state.opacity !== undefined) out.push(`--vg-o: ${decimal(state.opacity, 5)}`);
   if (state.transform !== undefined) out.push(`transform: ${state.transform}`);
   if (state.clipPath !== undefined) out.push(`clip-path: ${state.clipPath}`);
   if (state.filter !== undefined) out.push(`filter: ${state.filter}`);
@@ -257,8 +269,16 @@ function declarations(state: LayerState): string {
   return out.join("; ");
 }
 
-/** The mask variable: registered so it animates; its initial value shows all of `b`. */
-export const MASK_PROPERTY_CSS = "@property --vg-m { syntax: '<number>'; inherits: false; initial-value: 1000; }";
+/**
+ * The animated variables, registered so they animate: the mask variable --vg-m (its initial
+ * value shows all of `b`) and the opacity --vg-o (initial 1: opaque), not inherited.
+ */
+export const MASK_PROPERTY_CSS =
+  "@property --vg-m { syntax: '<number>'; inherits: false; initial-value: 1000; }\n" +
+  "@property --vg-o { syntax: '<number>'; inherits: false; initial-value: 1; }";
+
+/** The style that applies --vg-o to a wrapper whose animation sets it. */
+const OPACITY_FROM_VARIABLE = " opacity: var(--vg-o);";
 
 /**
  * CSS for transition `name` from `start` (seconds on the timeline) lasting `duration`;
@@ -281,9 +301,13 @@ export function transitionCss(name: string, id: string, start: number, duration:
   if (!look) throw new ComposeError(`transition "${name}" is not supported`);
   const aFrames: string[] = [];
   const bFrames: string[] = [];
+  let aOpacity = false;
+  let bOpacity = false;
   for (let k = 0; k <= look.samples; k++) {
     const p = k / look.samples;
     const { a, b } = look.at(p, frame);
+    aOpacity ||= a.opacity !== undefined;
+    bOpacity ||= b.opacity !== undefined;
     aFrames.push(`${pct(p)} { ${declarations(a)} }`);
     bFrames.push(`${pct(p)} { ${declarations(b)} }`);
   }
@@ -294,8 +318,8 @@ export function transitionCss(name: string, id: string, start: number, duration:
   if (look.mask) css.push(`.${id}-b { mask-image: ${look.mask(frame)}; mask-size: 100% 100%; mask-repeat: no-repeat; }`);
   return {
     css: css.join("\n"),
-    a: { style: aHas ? animation(`${id}-a`, start, duration) : "", className: "" },
-    b: { style: animation(`${id}-b`, start, duration), className: look.mask ? `${id}-b` : "" },
+    a: { style: aHas ? animation(`${id}-a`, start, duration) + (aOpacity ? OPACITY_FROM_VARIABLE : "") : "", className: "" },
+    b: { style: animation(`${id}-b`, start, duration) + (bOpacity ? OPACITY_FROM_VARIABLE : ""), className: look.mask ? `${id}-b` : "" },
     ...(look.backdrop ? { backdrop: look.backdrop } : {}),
     preload: [],
   };
