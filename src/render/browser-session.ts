@@ -188,7 +188,8 @@ export class CompositionSession {
 
   /** Why the screencast stopped, if it did. */
   get screencastStopped(): string | null {
-    return this.feed?.stoppedBecause ?? null;
+    const reason = this.feed?.stoppedBecause ?? null;
+    return reason === "closed" ? null : reason;
   }
 
   /** The frame of the pose just made: the screencast's when it can be trusted, else a screenshot. */
