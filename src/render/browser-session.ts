@@ -201,9 +201,6 @@ export class CompositionSession {
       }
       const frame = await this.feed.frameForPose(this.posedAt);
       if (frame !== null) return fromBase64(frame);
-      const image = await this.screenshot(options);
-      if (this.feed.active) await this.feed.absorb();
-      return image;
     }
     return this.screenshot(options);
   }

@@ -84,10 +84,10 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
     const writer = frames.writable.getWriter();
     // Ended, not errored: an errored body surfaces as uncaught errors in the runtime's pipes.
     watch.signal.addEventListener("abort", () => void writer.close().catch(() => {}));
-    // The compositor's own frames where they are sure to be the pose's (./screencast.ts).
-    const screencast =
-      config.captureScreencast && shot.format === "jpeg" && plan.scale === 1 &&
-      (await session.useScreencast(shot.quality ?? 95, { width: plan.width, height: plan.height }));
+    // The compositor's own frames where they are sure to be the pose's (./screencast.ts), from
+    // the chunk's second frame: the first is a screenshot, while the page may still be
+    // settling after its load, and the screencast starts from that pose.
+    const screencast = config.captureScreencast && shot.format === "jpeg" && plan.scale === 1;
     const timing = { screencast, warm: Boolean(warm), openMs: Date.now() - opening, seekMs: 0, shotMs: 0, writeMs: 0, captured: 0, started: Date.now() };
     let previous: Uint8Array | null = null;
     let lastReport = Date.now();
@@ -102,6 +102,9 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
         t = Date.now();
         // A pose that cannot differ from the last one (a held title) reuses its image.
         const image: Uint8Array = pose === "same" && previous ? previous : await session.capture(shot, pose).catch(failed);
+        if (screencast && frame === chunk.startFrame) {
+          await session.useScreencast(shot.quality ?? 95, { width: plan.width, height: plan.height });
+        }
         if (image !== previous) timing.captured++;
         previous = image;
         timing.shotMs += Date.now() - t;

@@ -13,10 +13,10 @@ import { fromBase64 } from "../lib/base64.ts";
 
 /** How long a pose's frame may take to arrive before the screencast is given up on. */
 const FRAME_WAIT_MS = 250;
-/** Poses in a row without a frame before the screencast is given up on. */
-const MAX_MISSES = 3;
-/** How long the frame a screenshot made is waited for. */
-const ABSORB_MS = 150;
+/** The page counts as quiet after this long without a pushed frame… */
+const QUIET_MS = 150;
+/** …and the screencast is given up on if it is not quiet within this. */
+const START_MS = 1_500;
 
 export class ScreencastFeed {
   private count = 0;
@@ -26,7 +26,6 @@ export class ScreencastFeed {
   private latestAt = 0;
   private wake: (() => void) | null = null;
   private stopped = false;
-  private misses = 0;
   /** Frames handed out for poses. */
   framesTaken = 0;
 
@@ -50,9 +49,18 @@ export class ScreencastFeed {
     });
     await cdp.send("Page.startScreencast", { format: "jpeg", quality, everyNthFrame: 1 });
     const first = await feed.frameAfter(0, 1_000);
-    // The start may push a frame or two more (the page as painted then): not a pose's.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The start may push a frame or two more (the page as painted then): none is a pose's.
+    // Started only once the page is quiet (no frame for QUIET_MS, within START_MS).
+    const until = Date.now() + START_MS;
+    for (let seen = feed.count; Date.now() < until; seen = feed.count) {
+      await feed.frameAfter(seen, QUIET_MS);
+      if (feed.count === seen) break;
+    }
     const dims = first === null ? null : jpegSize(fromBase64(first));
+    if (Date.now() >= until) {
+      feed.stop("the page kept drawing by itself");
+      return null;
+    }
     if (!dims || dims.width !== size.width || dims.height !== size.height) {
       feed.stop(dims ? `frames are ${dims.width}×${dims.height}` : "no first frame");
       return null;
@@ -78,26 +86,19 @@ export class ScreencastFeed {
     // Exactly one frame for the pose, drawn after it began: anything else means something else
     // drew too, or the frame is an old one.
     if (frame === null) {
-      // Nothing new to draw (a change too small to show), or a slow browser: this pose gets a
-      // screenshot, whose own frame the caller absorbs. Repeated misses stop the screencast.
-      if (++this.misses >= MAX_MISSES) this.stop("no frame for several poses in a row");
+      // Nothing new to draw (a change too small to show), or a slow browser. The pose gets a
+      // screenshot, and the screenshot's own frame would be pushed late, at a time no later
+      // pose can tell apart from its own: screenshots from here on.
+      this.stop("no frame for a pose");
       return null;
     }
     if (this.count !== this.taken + 1 || !(this.latestAt >= posedAt)) {
       this.stop(this.count !== this.taken + 1 ? "two frames for a pose" : "a frame older than its pose");
       return null;
     }
-    this.misses = 0;
     this.taken = this.count;
     this.framesTaken++;
     return frame;
-  }
-
-  /** After a screenshot: the frame the screenshot made the compositor draw (the same pose) is
-   *  pushed too; waits for it briefly and sets it aside, so it is not taken for the next pose. */
-  async absorb(): Promise<void> {
-    await this.frameAfter(this.taken, ABSORB_MS);
-    this.taken = this.count;
   }
 
   /** Why the screencast stopped, if it did. */
