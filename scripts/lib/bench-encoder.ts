@@ -78,7 +78,9 @@ export async function measureEncoder(video: string, seconds: number, fps: number
     const sampler = setInterval(async () => {
       for (const pid of await ffmpegChildren(server.pid!)) {
         const f = await procFigures(pid);
-        if (f) figures.set(pid, f);
+        // The largest reading: a process already exiting reports no memory any more.
+        const seen = figures.get(pid);
+        if (f) figures.set(pid, { cpuMs: Math.max(f.cpuMs, seen?.cpuMs ?? 0), hwmKb: Math.max(f.hwmKb, seen?.hwmKb ?? 0) });
       }
     }, 100);
     const q = new URLSearchParams({ fps: String(fps), quality: "standard", format: "mp4", width: "1920", height: "1080", frames: String(count), input: "jpeg" });

@@ -8,7 +8,7 @@ import { CompositionError, CompositionSession } from "./browser-session.ts";
 import { planAudio } from "./audio-plan.ts";
 import { captureStills } from "./stills.ts";
 import { frameCountFor } from "./chunks.ts";
-import { plannedChunks } from "./chunk-count.ts";
+import { plannedChunks, profileFor } from "./chunk-count.ts";
 import { recordSessionWarnings, scaleFor, sessionOptionsFor } from "./capture-settings.ts";
 import { inStep } from "./composition-error.ts";
 import { captureChunk } from "./capture.ts";
@@ -99,8 +99,11 @@ export async function planRender(env: Env, renderId: string): Promise<void> {
       };
       plan = await job.recordPlan(draft);
       // Loaded at the default size: reusable when the plan keeps it (a page laid out at one size
-      // and resized may differ from one loaded at the other).
-      if (plan.width === DEFAULT_SIZE.width && plan.height === DEFAULT_SIZE.height && plan.scale === 1) {
+      // and resized may differ from one loaded at the other). Locally, with more than one chunk,
+      // the other chunks would wait for it: Miniflare's queue runs one batch at a time, and this
+      // step is a batch; Cloudflare runs consumers side by side.
+      const othersWait = plan.chunks.length > 1 && profileFor(config).name === "local";
+      if (plan.width === DEFAULT_SIZE.width && plan.height === DEFAULT_SIZE.height && plan.scale === 1 && !othersWait) {
         warm = session;
         handedOver = true;
       }
