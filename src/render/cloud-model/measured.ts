@@ -9,25 +9,21 @@ export const MEASURED: Measured = {
   "fps": 30,
   "width": 1920,
   "height": 1080,
-  "captureMsPerFrame": 236.7,
-  "captureCpuSPerFrame": 0.295,
-  "encodeMsPerFrame": 25,
-  "encodeCpuSPerFrame": 0.0593,
+  "captureMsPerFrame": 32.1,
+  "captureCpuSPerFrame": 0.0329,
+  "encodeMsPerFrame": 9,
+  "encodeCpuSPerFrame": 0.0139,
   "renders": [
     {
       "chunks": 1,
-      "wallS": 64.5
+      "wallS": 12.7
     },
     {
       "chunks": 2,
-      "wallS": 54.1
-    },
-    {
-      "chunks": 3,
-      "wallS": 59.6
+      "wallS": 12.8
     }
   ],
-  "hyperframesS": 58.7,
+  "hyperframesS": 20.3,
   "browserStartS": null,
   "finalizeS": null
 };
