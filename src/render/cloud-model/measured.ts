@@ -9,18 +9,18 @@ export const MEASURED: Measured = {
   "fps": 30,
   "width": 1920,
   "height": 1080,
-  "captureMsPerFrame": 32.1,
-  "captureCpuSPerFrame": 0.0329,
-  "encodeMsPerFrame": 9,
-  "encodeCpuSPerFrame": 0.0139,
+  "captureMsPerFrame": 33.2,
+  "captureCpuSPerFrame": 0.0341,
+  "encodeMsPerFrame": 14.9,
+  "encodeCpuSPerFrame": 0.0233,
   "renders": [
     {
       "chunks": 1,
-      "wallS": 12.7
+      "wallS": 12.8
     },
     {
       "chunks": 2,
-      "wallS": 12.8
+      "wallS": 14.6
     }
   ],
   "hyperframesS": 20.3,
