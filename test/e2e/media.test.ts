@@ -149,9 +149,11 @@ describe("media and sub-compositions", () => {
       const ours = await download(render, `parity-${name}.mp4`);
       const psnr = await framePsnr(ours, reference);
       expect(psnr.length, name).toBe((await probeVideo(reference)).frameCount);
-      // The same pictures through two JPEG captures and two encodes: well above 30 dB. A clip
-      // shown a frame early or late falls far below.
-      for (const [i, value] of psnr.entries()) expect(value, `${name} frame ${i}`).toBeGreaterThan(30);
+      // The same pictures through two captures and two encodes: 35 dB or more on every frame
+      // (issue 12: parity with the reference renderer). A clip shown a frame early or late
+      // falls far below.
+      console.log(`[parity] ${name}: PSNR vs reference min ${Math.min(...psnr).toFixed(2)} dB, mean ${(psnr.reduce((a, b) => a + b, 0) / psnr.length).toFixed(2)} dB`);
+      for (const [i, value] of psnr.entries()) expect(value, `${name} frame ${i}`).toBeGreaterThanOrEqual(35);
       if (name === "videos") {
         // A video frame off by one is subtler: read the counter frame each clip shows.
         const shown = async (file: string) => {
