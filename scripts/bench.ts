@@ -26,7 +26,7 @@ import { recordMeasured } from "./lib/bench-measured.ts";
 import { compositionFiles, type CompositionName } from "./lib/bench-compositions.ts";
 import { measureCandidate, type Candidate, type CandidateResult } from "./lib/capture-candidates.ts";
 import { measureEncoder, type EncoderRun } from "./lib/bench-encoder.ts";
-import { framePsnr } from "../test/support/media.ts";
+import { framePsnr, psnrStats } from "../test/support/media.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const FPS = 30;
@@ -138,8 +138,8 @@ async function hyperframes(composition: CompositionName): Promise<{ ms: number; 
 }
 
 const psnrSummary = async (a: string, b: string) => {
-  const values = (await framePsnr(a, b)).map((v) => (Number.isFinite(v) ? v : 100));
-  return { min: n1(Math.min(...values)), mean: n1(values.reduce((x, y) => x + y, 0) / values.length) };
+  const { min, mean } = psnrStats(await framePsnr(a, b));
+  return { min: n1(min), mean: n1(mean) };
 };
 
 try {

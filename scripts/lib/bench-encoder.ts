@@ -3,10 +3,10 @@
 // /proc while it runs. Run for 10 s and 60 s of video, this shows whether memory grows with
 // the length of a segment.
 import { execFile, spawn } from "node:child_process";
-import fs from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { projectRoot } from "./paths.ts";
+import { processCpuMs, processPeakRssKb } from "./proc.ts";
 
 const run = promisify(execFile);
 
@@ -37,14 +37,8 @@ async function ffmpegChildren(parent: number): Promise<number[]> {
 }
 
 async function procFigures(pid: number): Promise<{ cpuMs: number; hwmKb: number } | null> {
-  try {
-    const stat = await fs.readFile(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const status = await fs.readFile(`/proc/${pid}/status`, "utf8");
-    return { cpuMs: (Number(fields[11]) + Number(fields[12])) * 10, hwmKb: Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) };
-  } catch {
-    return null;
-  }
+  const [cpuMs, hwmKb] = await Promise.all([processCpuMs(pid), processPeakRssKb(pid)]);
+  return cpuMs === null ? null : { cpuMs, hwmKb: hwmKb ?? 0 };
 }
 
 /** Encodes `seconds` of video (the frames of `video`, repeated as needed) as one segment. */

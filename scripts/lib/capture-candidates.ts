@@ -7,6 +7,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { CdpPage } from "./cdp-browser.ts";
 import { pageDriverSource } from "../../src/render/page-driver.ts";
+import { processCpuMs } from "./proc.ts";
 
 const run = promisify(execFile);
 
@@ -39,11 +40,7 @@ async function chromiumPids(): Promise<string[]> {
   return stdout.split("\n").filter(Boolean);
 }
 
-async function cpuMsOf(pid: string): Promise<number> {
-  const stat = await fs.readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 10; // utime + stime, USER_HZ 100
-}
+const cpuMsOf = async (pid: string) => (await processCpuMs(pid)) ?? 0;
 
 async function processType(pid: string): Promise<string> {
   const cmd = await fs.readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
@@ -56,9 +53,7 @@ export async function measureCandidate(c: Candidate, url: string, seconds: numbe
   try {
     await page.send("Emulation.setDeviceMetricsOverride", { width: 1920, height: 1080, deviceScaleFactor: 1, mobile: false });
     await page.send("Page.addScriptToEvaluateOnNewDocument", { source: pageDriverSource(1) });
-    const loaded = page.once("Page.loadEventFired");
-    await page.send("Page.navigate", { url });
-    await loaded;
+    await page.navigate(url);
     await page.evaluate("window.__reelflare.probe(3000)");
 
     let pushed: ((data: string) => void) | null = null;

@@ -85,6 +85,13 @@ export class CdpPage {
     return new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
   }
 
+  /** Navigates to `url` and waits for its load event. */
+  async navigate(url: string): Promise<void> {
+    const loaded = this.once("Page.loadEventFired");
+    await this.send("Page.navigate", { url });
+    await loaded;
+  }
+
   /** Calls `listener` for every `method` event until the page closes. */
   on(method: string, listener: (params: any) => void): void {
     const list = this.listeners.get(method) ?? [];

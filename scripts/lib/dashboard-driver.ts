@@ -37,9 +37,7 @@ export class DashboardDriver {
   }
 
   async goto(pathname: string): Promise<void> {
-    const loaded = this.page.once("Page.loadEventFired");
-    await this.page.send("Page.navigate", { url: new URL(pathname, this.baseUrl).href });
-    await loaded;
+    await this.page.navigate(new URL(pathname, this.baseUrl).href);
   }
 
   /** Evaluates an expression in the page (awaiting promises) and returns its JSON value. */

@@ -10,7 +10,7 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import { strToU8, zipSync } from "fflate";
 import { bootStack, type E2EStack } from "./local-stack.ts";
-import { framePsnr, probeVideo } from "../support/media.ts";
+import { framePsnr, probeVideo, psnrStats } from "../support/media.ts";
 import { referenceRender } from "../support/reference.ts";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
@@ -87,7 +87,8 @@ describe("deterministic fonts", () => {
     await fs.writeFile(ours, new Uint8Array(await (await fetch(render.video_url!)).arrayBuffer()));
     const psnr = await framePsnr(ours, reference);
     expect(psnr.length).toBe((await probeVideo(reference)).frameCount);
-    console.log(`[fonts] PSNR vs reference: min ${Math.min(...psnr).toFixed(2)} dB, mean ${(psnr.reduce((a, b) => a + b, 0) / psnr.length).toFixed(2)} dB`);
+    const { min, mean } = psnrStats(psnr);
+    console.log(`[fonts] PSNR vs reference: min ${min.toFixed(2)} dB, mean ${mean.toFixed(2)} dB`);
     // Without the bundled fonts (host fonts: DejaVu) the text alone put this at 13.5 dB.
     for (const [i, value] of psnr.entries()) expect(value, `frame ${i}`).toBeGreaterThanOrEqual(35);
 

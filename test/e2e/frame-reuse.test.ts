@@ -66,9 +66,7 @@ afterAll(async () => {
 
 /** Poses the page at each time; per pose: whether the driver said unchanged, and the picture's hash. */
 async function poses(name: string, times: number[]): Promise<{ unchanged: boolean; picture: string }[]> {
-  const loaded = browser.once("Page.loadEventFired");
-  await browser.send("Page.navigate", { url: `${origin}/${name}` });
-  await loaded;
+  await browser.navigate(`${origin}/${name}`);
   await browser.evaluate("window.__reelflare.probe(1000)");
   const out = [];
   for (const t of times) {

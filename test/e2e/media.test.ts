@@ -9,7 +9,7 @@ import { promisify } from "node:util";
 import { zipSync, strToU8 } from "fflate";
 import { bootStack, type E2EStack } from "./local-stack.ts";
 import { referenceRender } from "../support/reference.ts";
-import { decodeAudio, expectColour, framePsnr, levelDb, pixelAt, pixelEveryFrame, probeVideo } from "../support/media.ts";
+import { decodeAudio, expectColour, framePsnr, levelDb, pixelAt, pixelEveryFrame, probeVideo, psnrStats } from "../support/media.ts";
 
 const run = promisify(execFile);
 
@@ -152,7 +152,8 @@ describe("media and sub-compositions", () => {
       // The same pictures through two captures and two encodes: 35 dB or more on every frame
       // (issue 12: parity with the reference renderer). A clip shown a frame early or late
       // falls far below.
-      console.log(`[parity] ${name}: PSNR vs reference min ${Math.min(...psnr).toFixed(2)} dB, mean ${(psnr.reduce((a, b) => a + b, 0) / psnr.length).toFixed(2)} dB`);
+      const { min, mean } = psnrStats(psnr);
+      console.log(`[parity] ${name}: PSNR vs reference min ${min.toFixed(2)} dB, mean ${mean.toFixed(2)} dB`);
       for (const [i, value] of psnr.entries()) expect(value, `${name} frame ${i}`).toBeGreaterThanOrEqual(35);
       if (name === "videos") {
         // A video frame off by one is subtler: read the counter frame each clip shows.

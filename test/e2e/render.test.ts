@@ -8,7 +8,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { zipSync, strToU8 } from "fflate";
 import { bootStack, type E2EStack } from "./local-stack.ts";
-import { expectColour, framePsnr, pixelAt, pixelOfFrame, probeVideo } from "../support/media.ts";
+import { expectColour, framePsnr, pixelAt, pixelOfFrame, probeVideo, psnrStats } from "../support/media.ts";
 import { referenceRender } from "../support/reference.ts";
 
 // 320×240, 2 s: a GSAP-style timeline paints the page red before t=1 and blue after; a CSS
@@ -345,7 +345,8 @@ describe("a render through the local stack", () => {
       expect(psnr.length).toBe((await probeVideo(reference)).frameCount);
       // Two captures and encodes of the same pictures: 35 dB or more on every frame (issue 12);
       // a clip a frame early or late, or the GSAP box 10 px off, is below 25.
-      console.log(`[parity] ${name}: PSNR vs reference min ${Math.min(...psnr).toFixed(2)} dB, mean ${(psnr.reduce((a, b) => a + b, 0) / psnr.length).toFixed(2)} dB`);
+      const { min, mean } = psnrStats(psnr);
+      console.log(`[parity] ${name}: PSNR vs reference min ${min.toFixed(2)} dB, mean ${mean.toFixed(2)} dB`);
       for (const [i, value] of psnr.entries()) expect(value, `${name} frame ${i}`).toBeGreaterThanOrEqual(35);
     }
   });

@@ -36,20 +36,24 @@ afterEach(async () => {
   if (server?.listening) await kill(server);
 });
 
+/** An encoder stand-in listening on a free port, and the container installed in front of it. */
+async function standIn(): Promise<{ port: number; container: StandIn }> {
+  const port = await freePort();
+  server = await serve(port);
+  const ctx = {} as DurableObjectState;
+  installLocalContainer(ctx, `http://127.0.0.1:${port}`);
+  return { port, container: (ctx as unknown as { container: StandIn }).container };
+}
+
 describe("local container stand-in", () => {
   it("reports a process that died, and a restarted one is reached again", async () => {
-    const port = await freePort();
-    server = await serve(port);
-    const ctx = {} as DurableObjectState;
-    installLocalContainer(ctx, `http://127.0.0.1:${port}`);
-    const container = (ctx as unknown as { container: StandIn }).container;
-
+    const { port, container } = await standIn();
     container.start();
     const exited = container.monitor();
     const tcp = container.getTcpPort(8080);
     expect(await (await tcp.fetch("http://encoder/healthz")).text()).toBe("ok");
 
-    await kill(server);
+    await kill(server!); // started by standIn()
     // As on the platform: this request is lost, and the class learns that the container exited.
     await expect(tcp.fetch("http://encoder/segments")).rejects.toThrow("Network connection lost.");
     expect(container.running).toBe(false);
@@ -64,11 +68,7 @@ describe("local container stand-in", () => {
   });
 
   it("a request that fails while the process lives does not count as an exit", async () => {
-    const port = await freePort();
-    server = await serve(port);
-    const ctx = {} as DurableObjectState;
-    installLocalContainer(ctx, `http://127.0.0.1:${port}`);
-    const container = (ctx as unknown as { container: StandIn }).container;
+    const { container } = await standIn();
     container.start();
     const tcp = container.getTcpPort(8080);
     await (await tcp.fetch("http://encoder/healthz")).text();

@@ -243,6 +243,12 @@ export async function framePsnr(a: string, b: string): Promise<number[]> {
     });
 }
 
+/** Min and mean of per-frame PSNR values (dB); identical frames (infinite PSNR) count as 100 dB. */
+export function psnrStats(values: number[]): { min: number; mean: number } {
+  const capped = values.map((v) => (Number.isFinite(v) ? v : 100));
+  return { min: Math.min(...capped), mean: capped.reduce((a, b) => a + b, 0) / capped.length };
+}
+
 /** RGBA of pixel (x, y) in every frame, in order (one decode of the whole file). */
 export async function pixelEveryFrame(file: string, x: number, y: number): Promise<number[][]> {
   const { input, toRgba } = await decodeSetup(file);
