@@ -34,6 +34,8 @@ const ConfigSchema = z.object({
   /** Take JPEG frames from the compositor's screencast where they are sure to be the pose's
    *  (src/render/screencast.ts); "false" uses screenshots only. */
   captureScreencast: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  /** Pages of one browser that capture a chunk side by side (src/render/frame-lanes.ts): 1 or 2. */
+  capturePages: z.coerce.number().int().min(1).max(2).default(2),
   publicOrigin: z.string().url().optional(),
   /** Browser origins allowed to call the API with CORS ("*" for any; none by default). */
   corsAllowedOrigins: z
@@ -94,6 +96,7 @@ export function configFrom(env: Env): Config {
       frameTimeoutMs: env.FRAME_TIMEOUT_MS,
       captureFormat: env.CAPTURE_FORMAT || undefined,
       captureScreencast: env.CAPTURE_SCREENCAST || undefined,
+      capturePages: env.CAPTURE_PAGES || undefined,
       publicOrigin: env.PUBLIC_ORIGIN || undefined,
       corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS || undefined,
       eventsUrlTtlSeconds: env.EVENTS_URL_TTL_SECONDS || undefined,

@@ -38,6 +38,8 @@ export interface Env {
   CAPTURE_FORMAT?: string;
   /** Optional: "false" captures with screenshots only (src/render/screencast.ts). */
   CAPTURE_SCREENCAST?: string;
+  /** Optional: "1" captures each chunk on one page instead of two (src/render/frame-lanes.ts). */
+  CAPTURE_PAGES?: string;
   /** Optional: origin the browser uses to load composition pages (defaults to the request origin). */
   PUBLIC_ORIGIN?: string;
   /** Browser origins allowed to call the API (comma-separated, or "*"). */

@@ -72,6 +72,9 @@ export class CompositionSession {
   readonly pageWarnings: Set<string>;
 
   private readonly frameTimeoutMs: number;
+  private readonly options: SessionOptions;
+  /** The first page's session owns the browser; a sibling's closes only its page. */
+  private readonly ownsBrowser: boolean;
   private readonly guard: PageGuard;
   private feed: ScreencastFeed | null = null;
   /** When the last pose began, by the page's clock (epoch ms). */
@@ -83,10 +86,13 @@ export class CompositionSession {
     cdp: CDPSession,
     pageErrors: string[],
     blocked: Set<string>,
-    frameTimeoutMs: number,
+    options: SessionOptions,
     guard: PageGuard,
+    ownsBrowser: boolean,
   ) {
-    this.frameTimeoutMs = frameTimeoutMs;
+    this.options = options;
+    this.ownsBrowser = ownsBrowser;
+    this.frameTimeoutMs = options.frameTimeoutMs;
     this.guard = guard;
     this.pageWarnings = guard.warnings;
     this.browser = browser;
@@ -98,9 +104,47 @@ export class CompositionSession {
 
   static async open(binding: Fetcher, options: SessionOptions): Promise<CompositionSession> {
     const browser = await launchWithin(binding, LAUNCH_TIMEOUT_MS);
+    try {
+      return await CompositionSession.onPage(browser, await browser.newPage(), options, true);
+    } catch (err) {
+      await closeWithin(browser, CLOSE_TIMEOUT_MS);
+      throw err;
+    }
+  }
+
+  /**
+   * The same composition on a second page of this session's browser, in a window of its own
+   * (a background tab draws nothing): two pages posed side by side keep the browser's processes
+   * busy while each waits on the other's frame (see ./capture.ts). Null when the browser cannot
+   * show a second page; the first goes on alone.
+   */
+  async openSibling(): Promise<CompositionSession | null> {
+    let page: Page | null = null;
+    try {
+      const browserCdp = await this.browser.target().createCDPSession();
+      const { targetId } = await browserCdp.send("Target.createTarget", { url: "about:blank", newWindow: true });
+      await browserCdp.detach().catch(() => {});
+      const target = await this.browser.waitForTarget((t) => (t as unknown as { _targetId?: string })._targetId === targetId, { timeout: LAUNCH_TIMEOUT_MS });
+      page = (await target.page()) ?? null;
+      // Asked before the composition is there to answer for itself.
+      const visibility = page ? await page.evaluate("document.visibilityState") : "gone";
+      if (!page || visibility !== "visible") {
+        console.warn(`a second page was not opened: its window is ${visibility}`);
+        await page?.close().catch(() => {});
+        return null;
+      }
+      return await CompositionSession.onPage(this.browser, page, this.options, false);
+    } catch (err) {
+      console.warn(`a second page could not be opened: ${err instanceof Error ? err.message : err}`);
+      await page?.close().catch(() => {});
+      return null;
+    }
+  }
+
+  /** Prepares `page` (sandbox, guard, fonts, driver) and loads the composition in it. */
+  private static async onPage(browser: Browser, page: Page, options: SessionOptions, ownsBrowser: boolean): Promise<CompositionSession> {
     let guard: PageGuard | undefined;
     try {
-      const page = await browser.newPage();
       const pageErrors: string[] = [];
       page.on("pageerror", (err) => pageErrors.push(err instanceof Error ? err.message : String(err)));
       await page.setViewport({
@@ -130,10 +174,9 @@ export class CompositionSession {
       if (response && !response.ok()) {
         throw new CompositionError(`composition page could not be loaded: HTTP ${response.status()}`);
       }
-      return new CompositionSession(browser, page, cdp, pageErrors, blocked, options.frameTimeoutMs, watching);
+      return new CompositionSession(browser, page, cdp, pageErrors, blocked, options, watching, ownsBrowser);
     } catch (err) {
       guard?.close();
-      await closeWithin(browser, CLOSE_TIMEOUT_MS);
       throw err;
     }
   }
@@ -164,7 +207,7 @@ export class CompositionSession {
    * (see the page driver's seek()).
    */
   async seek(seconds: number): Promise<Pose> {
-    this.feed?.quietSinceLastFrame();
+    await this.feed?.readyForPose();
     const posing = this.evaluate(`window.__reelflare.seek(${seconds})`, "being posed");
     const answer = String(await this.guard.run(posing, "posing the page", this.frameTimeoutMs, () => NEVER_SETTLED));
     const [pose, at] = answer.split("@");
@@ -184,6 +227,11 @@ export class CompositionSession {
   /** Frames the screencast has supplied so far. */
   get screencastFrames(): number {
     return this.feed?.framesTaken ?? 0;
+  }
+
+  /** Why the screencast lapsed (a screenshot for that pose), in order. */
+  get screencastLapses(): readonly string[] {
+    return this.feed?.lapses ?? [];
   }
 
   /** Why the screencast stopped, if it did. */
@@ -221,7 +269,8 @@ export class CompositionSession {
   async close(): Promise<void> {
     this.feed?.stop("closed");
     this.guard.close();
-    await closeWithin(this.browser, CLOSE_TIMEOUT_MS);
+    if (this.ownsBrowser) await closeWithin(this.browser, CLOSE_TIMEOUT_MS);
+    else await Promise.race([this.page.close().catch(() => {}), new Promise((resolve) => setTimeout(resolve, CLOSE_TIMEOUT_MS))]);
   }
 
   /** Evaluates in the page. What the page throws is the composition's fault, not the browser's. */

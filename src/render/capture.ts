@@ -12,6 +12,7 @@ import { recordSessionWarnings, screenshotOptions, sessionOptionsFor, thumbnailO
 import { putResponseBody } from "./r2-stream.ts";
 import { thumbnailFrame } from "./chunks.ts";
 import { watchRender } from "./cancellation.ts";
+import { captureInLanes } from "./frame-lanes.ts";
 
 /** The page or browser failed on a frame (as opposed to the encoder). */
 class FrameError extends Error {}
@@ -24,6 +25,12 @@ function frameFailure(chunkIndex: number, frame: number, fps: number, err: Error
     ? new CompositionError(`capturing chunk ${chunkIndex}, ${where}: ${err.message}`, err.category)
     : new FrameError(`${where}: ${err.message}`);
 }
+
+/** A chunk this long gets a second page (config capturePages): loading one costs about what
+ *  a second of capture saves. */
+const SECOND_PAGE_MIN_FRAMES = 60;
+/** How far one page may run ahead of the oldest frame not yet written to the encoder. */
+const MAX_FRAMES_AHEAD = 8;
 
 /** Report progress to the RenderJob at most this often. */
 const PROGRESS_INTERVAL_MS = 500;
@@ -55,8 +62,13 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
     ).catch(inStep(`capturing chunk ${chunkIndex}`)));
   // The render may end meanwhile (deleted, failed elsewhere): the browser is then closed at
   // once and the frame stream ended, so the encoder's FFmpeg stops at the frames it has.
+  // A second page in the same browser captures alongside the first (./frame-lanes.ts), for
+  // chunks long enough to repay loading it; it loads while the first page captures.
+  const pages = chunk.endFrame - chunk.startFrame >= SECOND_PAGE_MIN_FRAMES ? config.capturePages : 1;
+  const sibling = pages > 1 ? session.openSibling() : Promise.resolve(null);
   let closing: Promise<void> | null = null;
-  const closeSession = () => (closing ??= session.close());
+  // The browser first: a second page still loading then fails to open, and is not waited for.
+  const closeSession = () => (closing ??= session.close().then(async () => void (await (await sibling)?.close())));
   const watch = watchRender(() => job.isOver());
   watch.signal.addEventListener("abort", () => void closeSession());
   try {
@@ -85,44 +97,59 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
     // Ended, not errored: an errored body surfaces as uncaught errors in the runtime's pipes.
     watch.signal.addEventListener("abort", () => void writer.close().catch(() => {}));
     // The compositor's own frames where they are sure to be the pose's (./screencast.ts), from
-    // the chunk's second frame: the first is a screenshot, while the page may still be
-    // settling after its load, and the screencast starts from that pose.
+    // a page's second frame: the first is a screenshot, while the page may still be settling
+    // after its load, and the screencast starts from that pose.
     const screencast = config.captureScreencast && shot.format === "jpeg" && plan.scale === 1;
     const timing = { screencast, warm: Boolean(warm), openMs: Date.now() - opening, seekMs: 0, shotMs: 0, writeMs: 0, captured: 0, started: Date.now() };
-    let previous: Uint8Array | null = null;
     let lastReport = Date.now();
+    const first = { session, previous: null as Uint8Array | null, posed: false };
+    type Lane = typeof first;
+    const lanes: Lane[] = [first];
     try {
-      for (let frame = chunk.startFrame; frame < chunk.endFrame; frame++) {
-        const failed = (err: Error) => {
-          throw frameFailure(chunkIndex, frame, spec.fps, err);
-        };
-        let t = Date.now();
-        const pose = await session.seek(frame / spec.fps).catch(failed);
-        timing.seekMs += Date.now() - t;
-        t = Date.now();
-        // A pose that cannot differ from the last one (a held title) reuses its image.
-        const image: Uint8Array = pose === "same" && previous ? previous : await session.capture(shot, pose).catch(failed);
-        if (screencast && frame === chunk.startFrame) {
-          await session.useScreencast(shot.quality ?? 95, { width: plan.width, height: plan.height });
-        }
-        if (image !== previous) timing.captured++;
-        previous = image;
-        timing.shotMs += Date.now() - t;
-        if (frame === thumbnail) {
-          // The thumbnail is the captured frame when that is already its format, else one more shot.
-          const thumb = shot.format === thumbShot.format ? image : await session.screenshot(thumbShot).catch(failed);
-          await env.BUCKET.put(r2Keys.thumbnail(renderId, thumbShot.format), thumb, {
-            httpMetadata: { contentType: `image/${thumbShot.format}` },
-          });
-        }
-        t = Date.now();
-        await Promise.race([writer.write(image), encoderGaveUp]);
-        timing.writeMs += Date.now() - t;
-        if (Date.now() - lastReport >= PROGRESS_INTERVAL_MS) {
-          lastReport = Date.now();
-          await job.chunkProgress(chunkIndex, frame - chunk.startFrame + 1);
-        }
-      }
+      const joined = sibling.then((s) => {
+        if (s === null) return null;
+        const lane: Lane = { session: s, previous: null, posed: false };
+        lanes.push(lane);
+        return lane;
+      });
+      await captureInLanes(first, joined, {
+        first: chunk.startFrame,
+        end: chunk.endFrame,
+        maxAhead: MAX_FRAMES_AHEAD,
+        capture: async (lane, frame) => {
+          const failed = (err: Error) => {
+            throw frameFailure(chunkIndex, frame, spec.fps, err);
+          };
+          let t = Date.now();
+          const pose = await lane.session.seek(frame / spec.fps).catch(failed);
+          timing.seekMs += Date.now() - t;
+          t = Date.now();
+          // A pose that cannot differ from this page's last one (a held title) reuses its image.
+          const image: Uint8Array = pose === "same" && lane.previous ? lane.previous : await lane.session.capture(shot, pose).catch(failed);
+          if (screencast && !lane.posed) await lane.session.useScreencast(shot.quality ?? 95, { width: plan.width, height: plan.height });
+          lane.posed = true;
+          if (image !== lane.previous) timing.captured++;
+          lane.previous = image;
+          timing.shotMs += Date.now() - t;
+          if (frame === thumbnail) {
+            // The thumbnail is the captured frame when that is already its format, else one more shot.
+            const thumb = shot.format === thumbShot.format ? image : await lane.session.screenshot(thumbShot).catch(failed);
+            await env.BUCKET.put(r2Keys.thumbnail(renderId, thumbShot.format), thumb, {
+              httpMetadata: { contentType: `image/${thumbShot.format}` },
+            });
+          }
+          return image;
+        },
+        write: async (frame, image) => {
+          const t = Date.now();
+          await Promise.race([writer.write(image), encoderGaveUp]);
+          timing.writeMs += Date.now() - t;
+          if (Date.now() - lastReport >= PROGRESS_INTERVAL_MS) {
+            lastReport = Date.now();
+            await job.chunkProgress(chunkIndex, frame - chunk.startFrame + 1);
+          }
+        },
+      });
       await writer.close();
     } catch (err) {
       if (!watch.signal.aborted) await writer.abort(err).catch(() => {});
@@ -141,7 +168,13 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
     await recordSessionWarnings(job, session);
     await closeSession();
     const segment = await encoded;
-    logChunkTiming(renderId, chunkIndex, chunk.endFrame - chunk.startFrame, { ...timing, screencastFrames: session.screencastFrames, screencastStopped: session.screencastStopped });
+    logChunkTiming(renderId, chunkIndex, chunk.endFrame - chunk.startFrame, {
+      ...timing,
+      pages: lanes.length,
+      screencastFrames: lanes.reduce((n, l) => n + l.session.screencastFrames, 0),
+      screencastLapses: lanes.flatMap((l) => l.session.screencastLapses),
+      screencastStopped: lanes.map((l) => l.session.screencastStopped).find((r) => r !== null) ?? null,
+    });
     const segmentKey = r2Keys.segment(renderId, chunkIndex);
     await putResponseBody(env.BUCKET, segmentKey, segment, segment.headers.get("content-type") ?? "application/octet-stream");
     const { dispatchFinalize } = await job.completeChunk(chunkIndex, segmentKey);
@@ -164,14 +197,22 @@ function logChunkTiming(
   renderId: string,
   chunkIndex: number,
   frames: number,
-  t: { screencast: boolean; screencastFrames: number; screencastStopped: string | null; warm: boolean; openMs: number; seekMs: number; shotMs: number; writeMs: number; captured: number; started: number },
+  t: { screencast: boolean; pages: number; screencastFrames: number; screencastLapses: readonly string[]; screencastStopped: string | null; warm: boolean; openMs: number; seekMs: number; shotMs: number; writeMs: number; captured: number; started: number },
 ): void {
   const totalMs = Date.now() - t.started;
   const perFrame = (ms: number) => (ms / frames).toFixed(1);
   console.log(
     `[chunk-timing] ${JSON.stringify({ renderId, chunkIndex, frames, captured: t.captured, screencastFrames: t.screencastFrames, warm: t.warm, openMs: t.openMs, totalMs })} ` +
-      `${t.warm ? "the planning browser, already open" : `browser and page ready in ${t.openMs} ms`}, then ${((frames * 1000) / totalMs).toFixed(1)} frames/s; ` +
-      `${t.captured} of ${frames} frames captured (${t.screencast ? `${t.screencastFrames} from the screencast${t.screencastStopped ? `, then screenshots: ${t.screencastStopped}` : ""}` : "screenshots"}); per frame: ` +
-      `seek ${perFrame(t.seekMs)} ms, screenshot ${perFrame(t.shotMs)} ms, encoder backpressure ${perFrame(t.writeMs)} ms`,
+      `${t.warm ? "the planning browser, already open" : `browser and page ready in ${t.openMs} ms`}, then ${((frames * 1000) / totalMs).toFixed(1)} frames/s on ${t.pages} page(s); ` +
+      `${t.captured} of ${frames} frames captured (${t.screencast ? `${t.screencastFrames} from the screencast${lapsesNote(t.screencastLapses)}${t.screencastStopped ? `, then screenshots: ${t.screencastStopped}` : ""}` : "screenshots"}); per frame: ` +
+      `seek ${perFrame(t.seekMs)} ms, screenshot ${perFrame(t.shotMs)} ms (pages added up), encoder backpressure ${perFrame(t.writeMs)} ms`,
   );
+}
+
+/** ", 3 lapses (2× no frame for a pose, 1× two frames for a pose)" or nothing. */
+function lapsesNote(lapses: readonly string[]): string {
+  if (lapses.length === 0) return "";
+  const counts = new Map<string, number>();
+  for (const reason of lapses) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  return `, ${lapses.length} lapse(s) taken as screenshots (${[...counts].map(([r, n]) => `${n}× ${r}`).join(", ")})`;
 }

@@ -9,6 +9,15 @@ interface FrameTree {
   childFrames?: FrameTree[];
 }
 
+/** The composition pages of one browser (a chunk may capture on two): their frames are the
+ *  only ones allowed requests. */
+interface BrowserPages {
+  owns: ((frameId: string) => Promise<boolean>)[];
+}
+const browsers = new WeakMap<object, BrowserPages>();
+
+/** Watches `page`'s browser for popups; a second page of the same browser joins the first's
+ *  watch (its popups are reported to the first page's `refused`). */
 export async function refusePopups(page: CDPSession, refused: (url: string) => void): Promise<void> {
   const browser = page.connection();
   if (!browser) throw new Error("no browser-wide CDP connection");
@@ -19,11 +28,22 @@ export async function refusePopups(page: CDPSession, refused: (url: string) => v
   };
   remember((await page.send("Page.getFrameTree")).frameTree);
   page.on("Page.frameAttached", (e) => frames.add(e.frameId));
-  const isPageFrame = async (frameId: string) => {
+  const owns = async (frameId: string) => {
     if (frames.has(frameId)) return true;
     // A new frame's first request may come before its frameAttached event.
     remember((await page.send("Page.getFrameTree")).frameTree);
     return frames.has(frameId);
+  };
+  const known = browsers.get(browser);
+  if (known) {
+    known.owns.push(owns);
+    return;
+  }
+  const pages: BrowserPages = { owns: [owns] };
+  browsers.set(browser, pages);
+  const isPageFrame = async (frameId: string) => {
+    for (const check of pages.owns) if (await check(frameId).catch(() => false)) return true;
+    return false;
   };
   browser.on("Fetch.requestPaused", (e) => {
     // Only network requests of some frame: not the browser's own.

@@ -7,7 +7,10 @@
 // have drawn it: the page changed only through the pose just made (the driver says "moved"),
 // no frame arrived since the last one taken (nothing drew on its own), and a frame arrives
 // soon after the pose. Anything else — a frame out of turn, a pose with nothing new to draw, a
-// restless page — stops the screencast for the rest of the session, and screenshots take over.
+// late frame — is a lapse: that pose gets a screenshot, and the feed picks up again once the
+// page has been quiet for a moment (frames in flight then belong to no pose). A restless page,
+// a page that never goes quiet, or lapses past a budget stop the screencast for the rest of the
+// session, and screenshots take over.
 import type { CDPSession } from "@cloudflare/puppeteer";
 import { fromBase64 } from "../lib/base64.ts";
 
@@ -17,6 +20,15 @@ const FRAME_WAIT_MS = 250;
 const QUIET_MS = 150;
 /** …and the screencast is given up on if it is not quiet within this. */
 const START_MS = 1_500;
+/** After a lapse the feed resumes once no frame came for this long (a stray frame later than
+ *  that is caught by the next pose's checks), if the page is that quiet within RESUME_MS. */
+const RESUME_QUIET_MS = 50;
+const RESUME_MS = 500;
+/** Lapses a session may have before the screencast is given up on, as a share of the frames
+ *  it supplied (plus a few): each costs a screenshot and a short wait, so a page that lapses
+ *  more often than that is cheaper on screenshots alone. */
+const LAPSES_PER_FRAME = 1 / 8;
+const FREE_LAPSES = 4;
 
 export class ScreencastFeed {
   private count = 0;
@@ -26,8 +38,12 @@ export class ScreencastFeed {
   private latestAt = 0;
   private wake: (() => void) | null = null;
   private stopped = false;
+  /** Why the feed is paused since its last lapse (a screenshot per pose until it resumes). */
+  private lapsed: string | null = null;
   /** Frames handed out for poses. */
   framesTaken = 0;
+  /** Each lapse's reason, in order. */
+  readonly lapses: string[] = [];
 
   private readonly cdp: CDPSession;
 
@@ -70,35 +86,55 @@ export class ScreencastFeed {
   }
 
   get active(): boolean {
-    return !this.stopped;
+    return !this.stopped && this.lapsed === null;
   }
 
-  /** Before a pose: false (and stopped) when a frame arrived since the last one taken. */
-  quietSinceLastFrame(): boolean {
-    if (this.count !== this.taken) this.stop("a frame arrived between poses");
-    return !this.stopped;
+  /** Before a pose. A frame that arrived since the last one taken is a lapse (something drew
+   *  by itself); after a lapse the feed resumes once the page is quiet. */
+  async readyForPose(): Promise<void> {
+    if (this.stopped) return;
+    if (this.lapsed === null && this.count !== this.taken) this.lapse("a frame arrived between poses");
+    if (this.lapsed === null) return;
+    const until = Date.now() + RESUME_MS;
+    for (let seen = this.count; ; seen = this.count) {
+      await this.frameAfter(seen, RESUME_QUIET_MS);
+      if (this.stopped) return;
+      if (this.count === seen) break;
+      if (Date.now() >= until) return this.stop(`the page kept drawing after a lapse (${this.lapsed})`);
+    }
+    this.taken = this.count;
+    this.lapsed = null;
   }
 
   /** The frame drawn for the pose that began at `posedAt` (epoch ms, the page's clock), as
-   *  base64 JPEG, or null (and stopped). */
+   *  base64 JPEG, or null (a lapse: the pose needs a screenshot). */
   async frameForPose(posedAt: number): Promise<string | null> {
+    if (!this.active) return null;
     const frame = await this.frameAfter(this.taken, FRAME_WAIT_MS);
     // Exactly one frame for the pose, drawn after it began: anything else means something else
     // drew too, or the frame is an old one.
     if (frame === null) {
-      // Nothing new to draw (a change too small to show), or a slow browser. The pose gets a
-      // screenshot, and the screenshot's own frame would be pushed late, at a time no later
-      // pose can tell apart from its own: screenshots from here on.
-      this.stop("no frame for a pose");
+      // Nothing new to draw (a change too small to show), or a slow browser.
+      this.lapse("no frame for a pose");
       return null;
     }
     if (this.count !== this.taken + 1 || !(this.latestAt >= posedAt)) {
-      this.stop(this.count !== this.taken + 1 ? "two frames for a pose" : "a frame older than its pose");
+      this.lapse(this.count !== this.taken + 1 ? "two frames for a pose" : "a frame older than its pose");
       return null;
     }
     this.taken = this.count;
     this.framesTaken++;
     return frame;
+  }
+
+  /** Pauses the feed until the page is quiet again (see readyForPose); too many lapses stop it. */
+  private lapse(reason: string): void {
+    if (this.stopped) return;
+    this.lapses.push(reason);
+    if (this.lapses.length > FREE_LAPSES + this.framesTaken * LAPSES_PER_FRAME) {
+      return this.stop(`${this.lapses.length} lapses in ${this.framesTaken} frames, the last: ${reason}`);
+    }
+    this.lapsed = reason;
   }
 
   /** Why the screencast stopped, if it did. */
