@@ -202,7 +202,7 @@ function logChunkTiming(
   const totalMs = Date.now() - t.started;
   const perFrame = (ms: number) => (ms / frames).toFixed(1);
   console.log(
-    `[chunk-timing] ${JSON.stringify({ renderId, chunkIndex, frames, captured: t.captured, screencastFrames: t.screencastFrames, warm: t.warm, openMs: t.openMs, totalMs })} ` +
+    `[chunk-timing] ${JSON.stringify({ renderId, chunkIndex, frames, captured: t.captured, pages: t.pages, screencastFrames: t.screencastFrames, warm: t.warm, openMs: t.openMs, totalMs })} ` +
       `${t.warm ? "the planning browser, already open" : `browser and page ready in ${t.openMs} ms`}, then ${((frames * 1000) / totalMs).toFixed(1)} frames/s on ${t.pages} page(s); ` +
       `${t.captured} of ${frames} frames captured (${t.screencast ? `${t.screencastFrames} from the screencast${lapsesNote(t.screencastLapses)}${t.screencastStopped ? `, then screenshots: ${t.screencastStopped}` : ""}` : "screenshots"}); per frame: ` +
       `seek ${perFrame(t.seekMs)} ms, screenshot ${perFrame(t.shotMs)} ms (pages added up), encoder backpressure ${perFrame(t.writeMs)} ms`,

@@ -62,6 +62,19 @@ const FULL_HD = `<!doctype html><html><head><style>html, body { margin: 0; }
   window.__timelines = { fullhd: { duration: () => 2, pause() {}, seek(t) { root.style.background = "rgb(" + colours[Math.round(t * 10)] + ")"; } } };
 </script></body></html>`;
 
+// 3 s at 30 fps, a different solid colour on every frame: long enough for a second page to
+// capture beside the first (src/render/frame-lanes.ts); every frame must still show its own
+// colour, in order.
+const PER_FRAME_90 = (i: number) => [(i * 53) % 256, (i * 97 + 40) % 256, (i * 29 + 100) % 256];
+const TWO_PAGES = `<!doctype html><html><head><style>html, body { margin: 0; }
+  #root { position: relative; width: 320px; height: 180px; }</style></head><body>
+<div id="root" data-composition-id="pages" data-width="320" data-height="180" data-duration="3"></div>
+<script>
+  const colours = ${JSON.stringify(Array.from({ length: 90 }, (_, i) => PER_FRAME_90(i)))};
+  const root = document.getElementById("root");
+  window.__timelines = { pages: { duration: () => 3, pause() {}, seek(t) { root.style.background = "rgb(" + colours[Math.round(t * 30)] + ")"; } } };
+</script></body></html>`;
+
 let tmp: string;
 const outputs: Record<string, string> = {};
 const chunkLogs: Record<string, string[]> = {};
@@ -88,7 +101,15 @@ async function renderWith(label: string, vars: Record<string, string> | undefine
     await fs.writeFile(file, new Uint8Array(await (await fetch(render.video_url!)).arrayBuffer()));
     outputs[label] = file;
     chunkLogs[label] = stack.logs.filter((l) => l.includes("[chunk-timing]"));
-    if (label === "one") await renderFullHd(stack, "fullHdOne");
+    if (label === "one") {
+      await renderFullHd(stack, "fullHdOne");
+      const before = stack.logs.length;
+      const twoPages = await stack.client.renderZip(zipSync({ "index.html": strToU8(TWO_PAGES) }), { fps: 30 });
+      expect(twoPages.failure_message).toBeNull();
+      outputs.twoPages = path.join(tmp, "two-pages.mp4");
+      await fs.writeFile(outputs.twoPages, new Uint8Array(await (await fetch(twoPages.video_url!)).arrayBuffer()));
+      chunkLogs.twoPages = stack.logs.slice(before).filter((l) => l.includes("[chunk-timing]"));
+    }
     if (label === "three") {
       const random = await stack.client.renderZip(zipSync({ "index.html": strToU8(RANDOM) }), { fps: 10 });
       expect(random.failure_message).toBeNull();
@@ -117,6 +138,14 @@ describe("chunked rendering", () => {
   it("splits as configured: one chunk by default, three with CHUNK_FRAMES=10", () => {
     expect(chunkLogs.one).toHaveLength(1);
     expect(chunkLogs.three).toHaveLength(3);
+  });
+
+  it("captures a long enough chunk on two pages at once, every frame in its place", async () => {
+    const timings = chunkLogs.twoPages!.map((l) => JSON.parse(/\[chunk-timing\] (\{[^}]*\})/.exec(l)![1]!));
+    expect(timings.map((t) => [t.frames, t.pages])).toEqual([[90, 2]]);
+    const frames = await decodeFrames(outputs.twoPages!);
+    expect(frames).toHaveLength(90);
+    frames.forEach(({ mean }, i) => expectColour(mean, PER_FRAME_90(i), `frame ${i}`));
   });
 
   it("captures the first chunk with the planning browser when the page already has the plan's size", async () => {
