@@ -9,21 +9,21 @@ export const MEASURED: Measured = {
   "fps": 30,
   "width": 1920,
   "height": 1080,
-  "captureMsPerFrame": 33.2,
-  "captureCpuSPerFrame": 0.0341,
-  "encodeMsPerFrame": 14.9,
-  "encodeCpuSPerFrame": 0.0233,
+  "captureMsPerFrame": 32.5,
+  "captureCpuSPerFrame": 0.0334,
+  "encodeMsPerFrame": 8.9,
+  "encodeCpuSPerFrame": 0.0136,
   "renders": [
     {
       "chunks": 1,
-      "wallS": 12.8
+      "wallS": 11.2
     },
     {
       "chunks": 2,
-      "wallS": 14.6
+      "wallS": 13
     }
   ],
-  "hyperframesS": 20.3,
+  "hyperframesS": 20.7,
   "browserStartS": null,
   "finalizeS": null
 };
