@@ -34,8 +34,8 @@ const ConfigSchema = z.object({
   /** Take JPEG frames from the compositor's screencast where they are sure to be the pose's
    *  (src/render/screencast.ts); "false" uses screenshots only. */
   captureScreencast: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
-  /** Pages of one browser that capture a chunk side by side (src/render/frame-lanes.ts): 1 or 2. */
-  capturePages: z.coerce.number().int().min(1).max(2).default(2),
+  /** Pages of one browser that capture a chunk side by side (src/render/frame-lanes.ts), 1–4. */
+  capturePages: z.coerce.number().int().min(1).max(4).default(2),
   publicOrigin: z.string().url().optional(),
   /** Browser origins allowed to call the API with CORS ("*" for any; none by default). */
   corsAllowedOrigins: z

@@ -65,11 +65,12 @@ export class ApiClient {
     return this.waitForRender(render_id, onProgress);
   }
 
-  /** Polls until the render ends; `onProgress` sees every poll. */
+  /** Polls (every `pollMs`) until the render ends; `onProgress` sees every poll. */
   async waitForRender(
     id: string,
     onProgress: (r: RenderDetail) => void = () => {},
     timeoutMs = 10 * 60_000,
+    pollMs = 500,
   ): Promise<RenderDetail> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -77,7 +78,7 @@ export class ApiClient {
       onProgress(render);
       if (render.status === "completed" || render.status === "failed") return render;
       if (Date.now() > deadline) throw new Error(`render ${id} still ${render.status} after ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 500));
+      await new Promise((r) => setTimeout(r, pollMs));
     }
   }
 }

@@ -65,10 +65,13 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
   // A second page in the same browser captures alongside the first (./frame-lanes.ts), for
   // chunks long enough to repay loading it; it loads while the first page captures.
   const pages = chunk.endFrame - chunk.startFrame >= SECOND_PAGE_MIN_FRAMES ? config.capturePages : 1;
-  const sibling = pages > 1 ? session.openSibling() : Promise.resolve(null);
+  const siblings = Array.from({ length: pages - 1 }, () => session.openSibling());
   let closing: Promise<void> | null = null;
   // The browser first: a second page still loading then fails to open, and is not waited for.
-  const closeSession = () => (closing ??= session.close().then(async () => void (await (await sibling)?.close())));
+  const closeSession = () =>
+    (closing ??= session.close().then(async () => {
+      for (const sibling of siblings) await (await sibling)?.close();
+    }));
   const watch = watchRender(() => job.isOver());
   watch.signal.addEventListener("abort", () => void closeSession());
   try {
@@ -106,12 +109,14 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
     type Lane = typeof first;
     const lanes: Lane[] = [first];
     try {
-      const joined = sibling.then((s) => {
-        if (s === null) return null;
-        const lane: Lane = { session: s, previous: null, posed: false };
-        lanes.push(lane);
-        return lane;
-      });
+      const joined = siblings.map((sibling) =>
+        sibling.then((s) => {
+          if (s === null) return null;
+          const lane: Lane = { session: s, previous: null, posed: false };
+          lanes.push(lane);
+          return lane;
+        }),
+      );
       await captureInLanes(first, joined, {
         first: chunk.startFrame,
         end: chunk.endFrame,

@@ -19,10 +19,10 @@ export interface LaneWork<L> {
 }
 
 /**
- * Captures `work.first`…`work.end - 1` on `lane`, and on `another` too once it is ready (null:
- * one lane). Rejects with the first failure; the other lane stops at its next frame.
+ * Captures `work.first`…`work.end - 1` on `lane`, and on each of `others` too once it is ready
+ * (null: not there). Rejects with the first failure; the other lanes stop at their next frame.
  */
-export async function captureInLanes<L>(lane: L, another: Promise<L | null>, work: LaneWork<L>): Promise<void> {
+export async function captureInLanes<L>(lane: L, others: Promise<L | null>[], work: LaneWork<L>): Promise<void> {
   const ready = new Map<number, Uint8Array>();
   let nextToTake = work.first;
   let nextToWrite = work.first;
@@ -65,17 +65,18 @@ export async function captureInLanes<L>(lane: L, another: Promise<L | null>, wor
   };
 
   const first = run(lane);
-  // A second lane that is not ready by the time the first has taken every frame is not waited for.
-  const joining = Promise.race([another.catch(() => null), first.then(() => null, () => null)]);
-  const second = joining.then((l) => (l !== null && failure === null && nextToTake < work.end ? run(l) : undefined));
-  // The first failure ends the wait; the other lane's own failure (its page closed under it)
-  // is then of no interest.
-  first.catch(() => {});
-  second.catch(() => {});
+  // A lane that is not ready by the time the first has taken every frame is not waited for.
+  const firstDone = first.then(() => null, () => null);
+  const more = others.map((other) =>
+    Promise.race([other.catch(() => null), firstDone]).then((l) => (l !== null && failure === null && nextToTake < work.end ? run(l) : undefined)),
+  );
+  const all = [first, ...more];
+  // The first failure ends the wait; another lane's own failure (its page closed under it) is
+  // then of no interest.
+  for (const p of all) p.catch(() => {});
   await new Promise<void>((resolve, reject) => {
-    let left = 2;
-    const settled = () => --left === 0 && resolve();
-    for (const p of [first, second]) p.then(settled, reject);
+    let left = all.length;
+    for (const p of all) p.then(() => --left === 0 && resolve(), reject);
   });
   await writing;
   if (failure !== null) throw failure;
