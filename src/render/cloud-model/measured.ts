@@ -9,21 +9,21 @@ export const MEASURED: Measured = {
   "fps": 30,
   "width": 1920,
   "height": 1080,
-  "captureMsPerFrame": 32.5,
-  "captureCpuSPerFrame": 0.0334,
-  "encodeMsPerFrame": 8.9,
-  "encodeCpuSPerFrame": 0.0136,
+  "captureMsPerFrame": 33.4,
+  "captureCpuSPerFrame": 0.0351,
+  "encodeMsPerFrame": 8.7,
+  "encodeCpuSPerFrame": 0.0129,
   "renders": [
     {
       "chunks": 1,
-      "wallS": 11.2
+      "wallS": 10.5
     },
     {
       "chunks": 2,
-      "wallS": 13
+      "wallS": 13.6
     }
   ],
-  "hyperframesS": 20.7,
+  "hyperframesS": 21.4,
   "browserStartS": null,
   "finalizeS": null
 };
