@@ -6,6 +6,7 @@ import { spawn, execFile, type ChildProcess } from "node:child_process";
 import { promisify } from "node:util";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { projectRoot, toolEnv } from "./paths.ts";
@@ -128,8 +129,24 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
+/** Throws when something already listens on `port`: a stack left running there would answer
+ *  this one's requests (with its own keys) and make a working stack look broken. */
+async function ensurePortFree(port: number, what: string): Promise<void> {
+  const taken = await new Promise<boolean>((resolve) => {
+    const socket = net.connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+  if (taken) throw new Error(`port ${port} (the ${what}) is already in use: is another reelflare stack still running? Stop it, or choose another port`);
+}
+
 export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
   const log = opts.log ?? ((line: string) => process.stderr.write(line + "\n"));
+  await ensurePortFree(opts.port, "API");
+  await ensurePortFree(opts.encoderPort, "encoder");
   await ensureSystemDependencies();
   await ensureDevVars();
   const target: D1Target = { persistTo: opts.persistTo };
