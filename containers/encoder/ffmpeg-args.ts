@@ -25,16 +25,16 @@ export interface FinalizeSpec {
   frames: number;
 }
 
-// x264 per quality. standard is veryfast with medium's chroma quantiser: medium (the reference
-// renderer's preset) lowers chroma QP by 2 because its psy-RD (subme >= 6) is on; veryfast has
-// subme 2, so psy-RD and that compensation are off, and small saturated shapes came out up to 5
-// levels off their authored colour. With the offset set by hand, veryfast keeps them exact at
-// about 60 % of medium's CPU per 1080p frame (13.7 against 23.0 ms, measured on the bench's
-// frames), within 46 dB of medium's pictures; encoding shares the cores with capture locally and
-// is billed container CPU deployed.
+// x264 per quality. standard is veryfast with two of medium's settings (medium is the reference
+// renderer's preset). Medium lowers the chroma QP by 2 because its psy-RD (subme >= 6) is on,
+// and quantises with trellis; veryfast (subme 2) has neither, and small saturated shapes came
+// out 3–5 levels off their authored colour (render.test's red box, varg's green packshot logo).
+// With both set by hand they are exact again, at about 60 % of medium's CPU per 1080p frame
+// (13.4 against 22.7 ms, measured on the bench's frames), within 48.8 dB of medium's pictures.
+// Encoding shares the cores with capture locally and is billed container CPU deployed.
 const X264: Record<Quality, { preset: string; crf: number; params?: string }> = {
   draft: { preset: "ultrafast", crf: 28 },
-  standard: { preset: "veryfast", crf: 18, params: "chroma-qp-offset=-2" },
+  standard: { preset: "veryfast", crf: 18, params: "chroma-qp-offset=-2:trellis=1" },
   high: { preset: "slow", crf: 15 },
 };
 const VP9: Record<Quality, { deadline: string; cpuUsed: number; crf: number }> = {
