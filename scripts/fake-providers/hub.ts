@@ -155,10 +155,12 @@ export async function serveFakeProviders(port = 0, options: { slowMs?: number } 
     const request = new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers, body: req.method === "GET" || req.method === "HEAD" ? undefined : body });
     const answer = await fakes.handle(request);
     const out = Buffer.from(await answer.arrayBuffer());
-    res.writeHead(answer.status, Object.fromEntries(answer.headers));
+    // One request per connection: with keep-alive, the server closing an idle connection just as
+    // workerd reused it failed a request with "Network connection lost" (seen in CI under load:
+    // strict mode's 429 case came back as provider_error).
+    res.writeHead(answer.status, { ...Object.fromEntries(answer.headers), connection: "close" });
     res.end(out);
   });
-  server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, "127.0.0.1", resolve);
