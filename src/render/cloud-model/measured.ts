@@ -9,21 +9,21 @@ export const MEASURED: Measured = {
   "fps": 30,
   "width": 1920,
   "height": 1080,
-  "captureMsPerFrame": 33.4,
-  "captureCpuSPerFrame": 0.0351,
-  "encodeMsPerFrame": 8.7,
-  "encodeCpuSPerFrame": 0.0129,
+  "captureMsPerFrame": 33.6,
+  "captureCpuSPerFrame": 0.035,
+  "encodeMsPerFrame": 10.1,
+  "encodeCpuSPerFrame": 0.0158,
   "renders": [
     {
       "chunks": 1,
-      "wallS": 10.5
+      "wallS": 10.6
     },
     {
       "chunks": 2,
-      "wallS": 13.6
+      "wallS": 15.7
     }
   ],
-  "hyperframesS": 21.4,
+  "hyperframesS": 21.9,
   "browserStartS": null,
   "finalizeS": null
 };
