@@ -9,7 +9,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { strToU8, zipSync } from "fflate";
 import { bootStack, type E2EStack } from "./local-stack.ts";
-import { expectColour, pixelAt, pixelOfFrame } from "../support/media.ts";
+import { expectColour, frameAtTime, pixelAt, pixelOfFrame, type RgbaFrame } from "../support/media.ts";
 import { solidImage } from "../support/media-server.ts";
 import { compileScene } from "../../src/dialects/varg/compose/compile.ts";
 import { ComposeError, type MediaInfo } from "../../src/dialects/varg/compose/types.ts";
@@ -25,21 +25,13 @@ const B = "\u2588";
 
 // ---- Frames -------------------------------------------------------------------------------------
 
-interface Frame {
-  width: number;
-  height: number;
-  rgb: Buffer;
-}
+type Frame = RgbaFrame;
 
+/** The frame at `t`, which must be `width`×`height`. */
 async function frameAt(file: string, t: number, width: number, height: number): Promise<Frame> {
-  const { stdout } = await run(
-    "ffmpeg",
-    ["-v", "error", "-i", file, "-ss", String(t), "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"],
-    { encoding: "buffer", maxBuffer: 16 * 1024 * 1024 },
-  );
-  const rgb = stdout as unknown as Buffer;
-  if (rgb.length !== width * height * 3) throw new Error(`no ${width}x${height} frame at ${t}s in ${file}`);
-  return { width, height, rgb };
+  const frame = await frameAtTime(file, t);
+  if (frame.width !== width || frame.height !== height) throw new Error(`no ${width}x${height} frame at ${t}s in ${file}`);
+  return frame;
 }
 
 const PALETTE: Record<string, number[]> = {
@@ -72,8 +64,7 @@ function nearest(px: number[], palette: Record<string, number[]>): string {
 }
 
 function classify(frame: Frame, x: number, y: number): string {
-  const i = (y * frame.width + x) * 3;
-  return nearest([frame.rgb[i]!, frame.rgb[i + 1]!, frame.rgb[i + 2]!], PALETTE);
+  return nearest(frame.at(x, y).slice(0, 3), PALETTE);
 }
 
 /** Colours of the text in a horizontal band, left to right: the runs (≥ 3 px) of the row with
@@ -144,8 +135,7 @@ function extent(frame: Frame, y0: number, y1: number, pick: (rgb: number[]) => b
   let max = -Infinity;
   for (let y = y0; y < y1; y++) {
     for (let x = 0; x < frame.width; x++) {
-      const i = (y * frame.width + x) * 3;
-      if (pick([frame.rgb[i]!, frame.rgb[i + 1]!, frame.rgb[i + 2]!])) {
+      if (pick(frame.at(x, y).slice(0, 3))) {
         min = Math.min(min, x);
         max = Math.max(max, x);
       }

@@ -12,7 +12,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { zipSync, strToU8 } from "fflate";
 import { bootStack, type E2EStack } from "./local-stack.ts";
-import { decodeAudio, decodeFrames, expectColour, levelDb, pixelAt, pixelOfFrame, probeVideo } from "../support/media.ts";
+import { decodeAudio, decodeFrames, expectColour, frameAtTime, levelDb, pixelAt, pixelOfFrame, probeVideo } from "../support/media.ts";
 import { treeToTsx } from "../../scripts/varg-reference/tree-to-tsx.ts";
 import { compileScene } from "../../src/dialects/varg/compose/compile.ts";
 import type { CompiledScene } from "../../src/dialects/varg/compose/types.ts";
@@ -193,20 +193,8 @@ describe("varg compiler: timeline and transitions", () => {
   });
 });
 
-/** One decoded frame as RGB rows (the stream's own colour matrix and range, as pixelAt does). */
-async function frameAt(file: string, t: number): Promise<{ at(x: number, y: number): number[] }> {
-  const { stdout: tags } = await run("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=color_space,color_range,width", "-of", "json", file]);
-  const stream = JSON.parse(tags).streams[0];
-  const matrix = stream.color_space === "bt709" ? "in_color_matrix=bt709:" : "";
-  const range = stream.color_range === "tv" ? "in_range=tv" : "in_range=pc";
-  const { stdout } = await run("ffmpeg", ["-v", "error", "-ss", String(t), "-i", file, "-frames:v", "1", "-vf", `scale=${matrix}${range},format=rgb24`, "-f", "rawvideo", "pipe:1"], {
-    encoding: "buffer",
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const px = stdout as unknown as Buffer;
-  const width = Number(stream.width);
-  return { at: (x, y) => [px[(y * width + x) * 3]!, px[(y * width + x) * 3 + 1]!, px[(y * width + x) * 3 + 2]!] };
-}
+/** One decoded frame (the stream's own colour matrix and range, as pixelAt decodes). */
+const frameAt = frameAtTime;
 
 /** The bounding box of the pixels `pick` selects in a frame (x0, y0, x1, y1), or null. */
 function bbox(frame: { at(x: number, y: number): number[] }, pick: (rgb: number[]) => boolean, w = 320, h = 180) {

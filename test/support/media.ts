@@ -274,8 +274,33 @@ export async function pixelOfFrame(file: string, k: number, x: number, y: number
   return frames[k]!;
 }
 
+export interface RgbaFrame {
+  width: number;
+  height: number;
+  data: Buffer;
+  at(x: number, y: number): number[];
+}
+
+function rgbaFrame(data: Buffer, width: number, height: number): RgbaFrame {
+  return { width, height, data, at: (x, y) => Array.from(data.subarray((y * width + x) * 4, (y * width + x) * 4 + 4)) };
+}
+
+/** The first frame at or after `timeSec` (as pixelAt picks it), whole, decoded to RGBA as
+ *  pixelAt decodes it. */
+export async function frameAtTime(file: string, timeSec: number): Promise<RgbaFrame> {
+  const { input, toRgba, width, height } = await decodeSetup(file);
+  const { stdout } = await run(
+    "ffmpeg",
+    ["-v", "error", ...input, "-i", file, "-ss", String(timeSec), "-frames:v", "1", "-vf", toRgba, "-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1"],
+    { encoding: "buffer", maxBuffer: 256 * 1024 * 1024 },
+  );
+  const data = stdout as unknown as Buffer;
+  if (data.length < width * height * 4) throw new Error(`no frame at ${timeSec}s in ${file}`);
+  return rgbaFrame(data, width, height);
+}
+
 /** Frame k (0-based, in decode order) of `file`, decoded to RGBA as pixelAt decodes it. */
-export async function frameRgba(file: string, k: number): Promise<{ width: number; height: number; data: Buffer; at(x: number, y: number): number[] }> {
+export async function frameRgba(file: string, k: number): Promise<RgbaFrame> {
   const { input, toRgba, width, height } = await decodeSetup(file);
   const { stdout } = await run(
     "ffmpeg",
@@ -284,7 +309,7 @@ export async function frameRgba(file: string, k: number): Promise<{ width: numbe
   );
   const data = stdout as unknown as Buffer;
   if (data.length < width * height * 4) throw new Error(`${file} has no frame ${k}`);
-  return { width, height, data, at: (x, y) => Array.from(data.subarray((y * width + x) * 4, (y * width + x) * 4 + 4)) };
+  return rgbaFrame(data, width, height);
 }
 
 export interface DecodedAudio {
