@@ -71,7 +71,6 @@ export class CompositionSession {
   /** Dialogs dismissed and navigations refused. */
   readonly pageWarnings: Set<string>;
 
-  private readonly frameTimeoutMs: number;
   private readonly options: SessionOptions;
   /** The first page's session owns the browser; a sibling's closes only its page. */
   private readonly ownsBrowser: boolean;
@@ -92,7 +91,6 @@ export class CompositionSession {
   ) {
     this.options = options;
     this.ownsBrowser = ownsBrowser;
-    this.frameTimeoutMs = options.frameTimeoutMs;
     this.guard = guard;
     this.pageWarnings = guard.warnings;
     this.browser = browser;
@@ -185,7 +183,7 @@ export class CompositionSession {
     const raw = await this.guard.run(
       this.evaluate(`window.__reelflare.probe(${TIMELINE_WAIT_MS})`, "being probed"),
       "probing the composition",
-      this.frameTimeoutMs + PROBE_EXTRA_MS,
+      this.options.frameTimeoutMs + PROBE_EXTRA_MS,
       () => NEVER_SETTLED,
     );
     const parsed = ProbeResult.safeParse(raw);
@@ -209,7 +207,7 @@ export class CompositionSession {
   async seek(seconds: number): Promise<Pose> {
     await this.feed?.readyForPose();
     const posing = this.evaluate(`window.__reelflare.seek(${seconds})`, "being posed");
-    const answer = String(await this.guard.run(posing, "posing the page", this.frameTimeoutMs, () => NEVER_SETTLED));
+    const answer = String(await this.guard.run(posing, "posing the page", this.options.frameTimeoutMs, () => NEVER_SETTLED));
     const [pose, at] = answer.split("@");
     this.posedAt = Number(at) || Infinity;
     return pose === "same" || pose === "moved" ? pose : "restless";
@@ -261,7 +259,7 @@ export class CompositionSession {
       captureBeyondViewport: false,
     });
     // An idle page that is not painted is the browser's trouble, not the composition's.
-    const { data } = await this.guard.run(shot, "taking the screenshot", this.frameTimeoutMs, null);
+    const { data } = await this.guard.run(shot, "taking the screenshot", this.options.frameTimeoutMs, null);
     return fromBase64(data);
   }
 

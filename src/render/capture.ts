@@ -60,12 +60,12 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
       env.BROWSER,
       await sessionOptionsFor(config, spec, { width: plan.width, height: plan.height, deviceScaleFactor: plan.scale }),
     ).catch(inStep(`capturing chunk ${chunkIndex}`)));
-  // The render may end meanwhile (deleted, failed elsewhere): the browser is then closed at
-  // once and the frame stream ended, so the encoder's FFmpeg stops at the frames it has.
   // A second page in the same browser captures alongside the first (./frame-lanes.ts), for
   // chunks long enough to repay loading it; it loads while the first page captures.
   const pages = chunk.endFrame - chunk.startFrame >= SECOND_PAGE_MIN_FRAMES ? config.capturePages : 1;
   const siblings = Array.from({ length: pages - 1 }, () => session.openSibling());
+  // The render may end meanwhile (deleted, failed elsewhere): the browser is then closed at
+  // once and the frame stream ended, so the encoder's FFmpeg stops at the frames it has.
   let closing: Promise<void> | null = null;
   // The browser first: a second page still loading then fails to open, and is not waited for.
   const closeSession = () =>

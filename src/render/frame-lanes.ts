@@ -70,14 +70,9 @@ export async function captureInLanes<L>(lane: L, others: Promise<L | null>[], wo
   const more = others.map((other) =>
     Promise.race([other.catch(() => null), firstDone]).then((l) => (l !== null && failure === null && nextToTake < work.end ? run(l) : undefined)),
   );
-  const all = [first, ...more];
   // The first failure ends the wait; another lane's own failure (its page closed under it) is
   // then of no interest.
-  for (const p of all) p.catch(() => {});
-  await new Promise<void>((resolve, reject) => {
-    let left = all.length;
-    for (const p of all) p.then(() => --left === 0 && resolve(), reject);
-  });
+  await Promise.all([first, ...more]);
   await writing;
   if (failure !== null) throw failure;
 }

@@ -76,16 +76,11 @@ export class ScreencastFeed {
     const first = await feed.frameAfter(0, 1_000);
     // The start may push a frame or two more (the page as painted then): none is a pose's.
     // Started only once the page is quiet (no frame for QUIET_MS, within START_MS).
-    const until = Date.now() + START_MS;
-    for (let seen = feed.count; Date.now() < until; seen = feed.count) {
-      await feed.frameAfter(seen, QUIET_MS);
-      if (feed.count === seen) break;
-    }
-    const dims = first === null ? null : jpegSize(fromBase64(first));
-    if (Date.now() >= until) {
+    if (!(await feed.quietWithin(QUIET_MS, START_MS))) {
       feed.stop("the page kept drawing by itself");
       return null;
     }
+    const dims = first === null ? null : jpegSize(fromBase64(first));
     if (!dims || dims.width !== size.width || dims.height !== size.height) {
       feed.stop(dims ? `frames are ${dims.width}×${dims.height}` : "no first frame");
       return null;
@@ -104,13 +99,7 @@ export class ScreencastFeed {
     if (this.stopped) return;
     if (this.lapsed === null && this.count !== this.taken) this.lapse("a frame arrived between poses");
     if (this.lapsed === null) return;
-    const until = Date.now() + RESUME_MS;
-    for (let seen = this.count; ; seen = this.count) {
-      await this.frameAfter(seen, RESUME_QUIET_MS);
-      if (this.stopped) return;
-      if (this.count === seen) break;
-      if (Date.now() >= until) return this.stop(`the page kept drawing after a lapse (${this.lapsed})`);
-    }
+    if (!(await this.quietWithin(RESUME_QUIET_MS, RESUME_MS))) return this.stop(`the page kept drawing after a lapse (${this.lapsed})`);
     this.taken = this.count;
     this.lapsed = null;
   }
@@ -155,6 +144,18 @@ export class ScreencastFeed {
     this.stoppedBecause = reason;
     this.wake?.();
     this.cdp.send("Page.stopScreencast").catch(() => {});
+  }
+
+  /** Waits until no frame has come for `quietMs`: false when the page is not that quiet within
+   *  `withinMs`, or the feed stopped meanwhile. */
+  private async quietWithin(quietMs: number, withinMs: number): Promise<boolean> {
+    const until = Date.now() + withinMs;
+    for (let seen = this.count; !this.stopped; seen = this.count) {
+      await this.frameAfter(seen, quietMs);
+      if (this.count === seen) return !this.stopped;
+      if (Date.now() >= until) return false;
+    }
+    return false;
   }
 
   private async frameAfter(seen: number, ms: number): Promise<string | null> {
