@@ -205,24 +205,29 @@ try {
     });
   }
   console.table(table);
+  const row = (composition: CompositionName, format: CaptureMode, chunks: number) =>
+    rows.find((r) => r.composition === composition && r.format === format && r.chunks === chunks)!;
+  const motion = row("motion", "default", 1);
+  const onePage = row("motion", "one-page", 1);
+  // The bare screencast candidate: the stack's default capture without the Worker in between.
+  const screencastAlone = results.find((r) => r.name.startsWith("screencast"))!;
   // What moving frames through the Worker costs: the stack's capture loop (seek and frame over
   // the browser binding, frame streamed on to the encoder) against the same capture alone.
-  const alone = results.find((r) => r.name.startsWith("screencast"))!;
   console.log(
-    `Capture loop per frame, motion, 1 chunk, one page: ${n1(rows[5]!.loopMsPerFrame)} ms through the Worker (screencast, with reuse and ` +
-      `screenshot fallbacks) vs ${n1(alone.wallMs)} ms alone (CDP straight to the browser): ${n1(rows[5]!.loopMsPerFrame - alone.wallMs)} ms a frame ` +
+    `Capture loop per frame, motion, 1 chunk, one page: ${n1(onePage.loopMsPerFrame)} ms through the Worker (screencast, with reuse and ` +
+      `screenshot fallbacks) vs ${n1(screencastAlone.wallMs)} ms alone (CDP straight to the browser): ${n1(onePage.loopMsPerFrame - screencastAlone.wallMs)} ms a frame ` +
       `for the Worker, the browser binding's proxy and the encoder stream`,
   );
-  console.log(`Two pages against one, motion, 1 chunk: ${s(rows[0]!.wallMs)} s against ${s(rows[5]!.wallMs)} s (${(rows[5]!.wallMs / rows[0]!.wallMs).toFixed(2)}× as fast)`);
-  const screenshots = await psnrSummary(rows[4]!.video, rows[0]!.video);
+  console.log(`Two pages against one, motion, 1 chunk: ${s(motion.wallMs)} s against ${s(onePage.wallMs)} s (${(onePage.wallMs / motion.wallMs).toFixed(2)}× as fast)`);
+  const screenshots = await psnrSummary(row("motion", "screenshots", 1).video, motion.video);
   console.log(`PSNR of the default (screencast, two pages) motion video against the screenshots-only one (one page): min ${screenshots.min} dB, mean ${screenshots.mean} dB (100 = identical)`);
-  const lossless = await psnrSummary(rows[2]!.video, rows[0]!.video);
+  const lossless = await psnrSummary(row("motion", "webp", 1).video, motion.video);
   console.log(`PSNR of the default (JPEG-captured) motion video against the lossless (WebP-captured) one: min ${lossless.min} dB, mean ${lossless.mean} dB`);
 
   // ---- 4. Encoder alone --------------------------------------------------------------------------
   console.log(`\n4. The encoder alone (x264 standard, one segment, JPEG frames of the motion video)`);
   const encoder: EncoderRun[] = [];
-  for (const seconds of [SECONDS, SECONDS * 6]) encoder.push(await measureEncoder(rows[0]!.video, seconds, FPS, work));
+  for (const seconds of [SECONDS, SECONDS * 6]) encoder.push(await measureEncoder(motion.video, seconds, FPS, work));
   console.table(
     encoder.map((e) => ({
       "video s": e.seconds,
@@ -236,17 +241,15 @@ try {
 
   // The per-frame figures the cost model and the chunk planner read (`npm run model`): the
   // default capture (JPEG from the screencast), one browser, and one encoder segment.
-  const capture = results.find((r) => r.name.startsWith("screencast"))!;
-  const oneChunk = rows[0]!;
   await recordMeasured({
     frames: FRAMES, fps: FPS, width: 1920, height: 1080, cores,
     rows: rows.filter((r) => r.composition === "motion" && r.format === "default").map((r) => ({
       chunks: r.chunks,
       wallMs: r.wallMs,
-      captureOnlyMs: r === oneChunk ? capture.wallMs * FRAMES : NaN,
-      captureCpu: r === oneChunk ? (capture.cpuMs * FRAMES) / 1000 : NaN,
-      encodeOnlyMs: r === oneChunk ? encoder[0]!.wallMs : NaN,
-      encodeCpu: r === oneChunk ? encoder[0]!.cpuMs / 1000 : NaN,
+      captureOnlyMs: r === motion ? screencastAlone.wallMs * FRAMES : NaN,
+      captureCpu: r === motion ? (screencastAlone.cpuMs * FRAMES) / 1000 : NaN,
+      encodeOnlyMs: r === motion ? encoder[0]!.wallMs : NaN,
+      encodeCpu: r === motion ? encoder[0]!.cpuMs / 1000 : NaN,
     })),
     hyperframesMs: hf.motion.video ? hf.motion.ms : null,
   });
