@@ -49,31 +49,27 @@ const HANGS = `<!doctype html><html><body>
   window.__timelines = { hangs: { duration: () => 3, pause() {}, seek(t) { if (t >= 1.5 && t < 1.55) for (;;) {} } } };
 </script></body></html>`;
 
-// 1920×1080, 2 s at 10 fps, a different solid colour on every frame: the planning browser
-// (already open at this size) captures it when it is one chunk; every frame must show its own
-// colour.
-const PER_FRAME = (i: number) => [(i * 53) % 256, (i * 97 + 40) % 256, (255 - i * 11) % 256];
-const FULL_HD = `<!doctype html><html><head><style>html, body { margin: 0; }
-  #root { position: relative; width: 1920px; height: 1080px; }</style></head><body>
-<div id="root" data-composition-id="fullhd" data-width="1920" data-height="1080" data-duration="2"></div>
+/** A composition showing a different solid colour, colour(i), on every frame i. */
+function perFrameColours(id: string, width: number, height: number, seconds: number, fps: number, colour: (i: number) => number[]): string {
+  return `<!doctype html><html><head><style>html, body { margin: 0; }
+  #root { position: relative; width: ${width}px; height: ${height}px; }</style></head><body>
+<div id="root" data-composition-id="${id}" data-width="${width}" data-height="${height}" data-duration="${seconds}"></div>
 <script>
-  const colours = ${JSON.stringify(Array.from({ length: 20 }, (_, i) => PER_FRAME(i)))};
+  const colours = ${JSON.stringify(Array.from({ length: seconds * fps }, (_, i) => colour(i)))};
   const root = document.getElementById("root");
-  window.__timelines = { fullhd: { duration: () => 2, pause() {}, seek(t) { root.style.background = "rgb(" + colours[Math.round(t * 10)] + ")"; } } };
+  window.__timelines = { ${id}: { duration: () => ${seconds}, pause() {}, seek(t) { root.style.background = "rgb(" + colours[Math.round(t * ${fps})] + ")"; } } };
 </script></body></html>`;
+}
 
-// 3 s at 30 fps, a different solid colour on every frame: long enough for a second page to
-// capture beside the first (src/render/frame-lanes.ts); every frame must still show its own
-// colour, in order.
+// 1920×1080, 2 s at 10 fps: the planning browser (already open at this size) captures it when
+// it is one chunk; every frame must show its own colour.
+const PER_FRAME = (i: number) => [(i * 53) % 256, (i * 97 + 40) % 256, (255 - i * 11) % 256];
+const FULL_HD = perFrameColours("fullhd", 1920, 1080, 2, 10, PER_FRAME);
+
+// 320×180, 3 s at 30 fps: long enough for a second page to capture beside the first
+// (src/render/frame-lanes.ts); every frame must still show its own colour, in order.
 const PER_FRAME_90 = (i: number) => [(i * 53) % 256, (i * 97 + 40) % 256, (i * 29 + 100) % 256];
-const TWO_PAGES = `<!doctype html><html><head><style>html, body { margin: 0; }
-  #root { position: relative; width: 320px; height: 180px; }</style></head><body>
-<div id="root" data-composition-id="pages" data-width="320" data-height="180" data-duration="3"></div>
-<script>
-  const colours = ${JSON.stringify(Array.from({ length: 90 }, (_, i) => PER_FRAME_90(i)))};
-  const root = document.getElementById("root");
-  window.__timelines = { pages: { duration: () => 3, pause() {}, seek(t) { root.style.background = "rgb(" + colours[Math.round(t * 30)] + ")"; } } };
-</script></body></html>`;
+const TWO_PAGES = perFrameColours("pages", 320, 180, 3, 30, PER_FRAME_90);
 
 let tmp: string;
 const outputs: Record<string, string> = {};
@@ -81,9 +77,14 @@ const chunkLogs: Record<string, string[]> = {};
 let hung: { status: string; failure_message: string | null } | undefined;
 let healthAfterHang = 0;
 
-async function renderFullHd(stack: Awaited<ReturnType<typeof bootStack>>, label: string) {
+/** The chunk-timing figures logged while `label` rendered (see src/render/capture.ts). */
+const timings = (label: string) => chunkLogs[label]!.map((l) => JSON.parse(/\[chunk-timing\] (\{[^}]*\})/.exec(l)![1]!));
+
+/** Renders `html` on a running stack; its video goes to outputs[label], its chunk timings to
+ *  chunkLogs[label]. */
+async function renderProject(stack: Awaited<ReturnType<typeof bootStack>>, label: string, html: string, fps: number) {
   const before = stack.logs.length;
-  const render = await stack.client.renderZip(zipSync({ "index.html": strToU8(FULL_HD) }), { fps: 10 });
+  const render = await stack.client.renderZip(zipSync({ "index.html": strToU8(html) }), { fps });
   expect(render.failure_message).toBeNull();
   outputs[label] = path.join(tmp, `${label}.mp4`);
   await fs.writeFile(outputs[label]!, new Uint8Array(await (await fetch(render.video_url!)).arrayBuffer()));
@@ -102,20 +103,12 @@ async function renderWith(label: string, vars: Record<string, string> | undefine
     outputs[label] = file;
     chunkLogs[label] = stack.logs.filter((l) => l.includes("[chunk-timing]"));
     if (label === "one") {
-      await renderFullHd(stack, "fullHdOne");
-      const before = stack.logs.length;
-      const twoPages = await stack.client.renderZip(zipSync({ "index.html": strToU8(TWO_PAGES) }), { fps: 30 });
-      expect(twoPages.failure_message).toBeNull();
-      outputs.twoPages = path.join(tmp, "two-pages.mp4");
-      await fs.writeFile(outputs.twoPages, new Uint8Array(await (await fetch(twoPages.video_url!)).arrayBuffer()));
-      chunkLogs.twoPages = stack.logs.slice(before).filter((l) => l.includes("[chunk-timing]"));
+      await renderProject(stack, "fullHdOne", FULL_HD, 10);
+      await renderProject(stack, "twoPages", TWO_PAGES, 30);
     }
     if (label === "three") {
-      const random = await stack.client.renderZip(zipSync({ "index.html": strToU8(RANDOM) }), { fps: 10 });
-      expect(random.failure_message).toBeNull();
-      outputs.random = path.join(tmp, "random.mp4");
-      await fs.writeFile(outputs.random, new Uint8Array(await (await fetch(random.video_url!)).arrayBuffer()));
-      await renderFullHd(stack, "fullHdTwo");
+      await renderProject(stack, "random", RANDOM, 10);
+      await renderProject(stack, "fullHdTwo", FULL_HD, 10);
       hung = await stack.client.renderZip(zipSync({ "index.html": strToU8(HANGS) }), { fps: 10 });
       healthAfterHang = (await fetch(`${stack.apiUrl}/healthz`)).status;
     }
@@ -141,15 +134,13 @@ describe("chunked rendering", () => {
   });
 
   it("captures a long enough chunk on two pages at once, every frame in its place", async () => {
-    const timings = chunkLogs.twoPages!.map((l) => JSON.parse(/\[chunk-timing\] (\{[^}]*\})/.exec(l)![1]!));
-    expect(timings.map((t) => [t.frames, t.pages])).toEqual([[90, 2]]);
+    expect(timings("twoPages").map((t) => [t.frames, t.pages])).toEqual([[90, 2]]);
     const frames = await decodeFrames(outputs.twoPages!);
     expect(frames).toHaveLength(90);
     frames.forEach(({ mean }, i) => expectColour(mean, PER_FRAME_90(i), `frame ${i}`));
   });
 
   it("captures the first chunk with the planning browser when the page already has the plan's size", async () => {
-    const timings = (label: string) => chunkLogs[label]!.map((l) => JSON.parse(/\[chunk-timing\] (\{[^}]*\})/.exec(l)![1]!));
     // One chunk: the planning browser captures it all.
     expect(timings("fullHdOne").map((t) => [t.chunkIndex, t.warm])).toEqual([[0, true]]);
     // Two chunks locally: fresh browsers for both (Miniflare's queue runs one batch at a time,
