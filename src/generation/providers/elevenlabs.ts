@@ -171,7 +171,7 @@ async function speak(request: GenerationRequest, ctx: ProviderContext): Promise<
   const voiceId = elevenlabsVoiceId(request.voice);
   const url = `${ctx.baseUrl}/text-to-speech/${encodeURIComponent(voiceId)}/with-timestamps?output_format=${OUTPUT_FORMAT}`;
   const res = await post(ctx, "speech", url, { ...extraFields(request.options), text: request.prompt, model_id: model });
-  const answer = await readJson<TimestampedSpeech | null>(PROVIDER, "speech", res);
+  const answer = await readJson<TimestampedSpeech | null>(ctx, PROVIDER, "speech", res);
   const audio = typeof answer?.audio_base64 === "string" ? answer.audio_base64 : "";
   let bytes: Uint8Array;
   try {

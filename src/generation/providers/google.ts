@@ -157,7 +157,7 @@ async function call(ctx: ProviderContext, what: string, url: string, init: Reque
 
 async function postJson<T>(ctx: ProviderContext, what: string, url: string, body: unknown): Promise<T> {
   const res = await call(ctx, what, url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  return readJson<T>(PROVIDER, what, res);
+  return readJson<T>(ctx, PROVIDER, what, res);
 }
 
 function decoded(b64: string, what: string): Uint8Array {
@@ -350,7 +350,7 @@ async function veo(request: GenerationRequest, model: string, ctx: ProviderConte
 
   const done = await pollUntil(ctx, PROVIDER, "video", async () => {
     const res = await call(ctx, "video", `${ctx.baseUrl}/${name}`);
-    const operation = await readJson<Operation | null>(PROVIDER, "video", res);
+    const operation = await readJson<Operation | null>(ctx, PROVIDER, "video", res);
     return operation?.done ? operation : undefined;
   });
   if (done.error) {

@@ -62,14 +62,17 @@ export async function providerFetch(ctx: ProviderContext, provider: string, what
 export async function fetchJson<T = unknown>(ctx: ProviderContext, provider: string, what: string, url: string, init: RequestInit = {}): Promise<T> {
   const res = await providerFetch(ctx, provider, what, url, init);
   if (!res.ok) throw await errorFromResponse(provider, what, res);
-  return readJson<T>(provider, what, res);
+  return readJson<T>(ctx, provider, what, res);
 }
 
-export async function readJson<T = unknown>(provider: string, what: string, res: Response): Promise<T> {
+/** The JSON body of `res`. A body cut off by the job's deadline (the signal the request was
+ *  made with) is a timeout, like a request cut off before its answer (providerFetch). */
+export async function readJson<T = unknown>(ctx: ProviderContext, provider: string, what: string, res: Response): Promise<T> {
   let text: string;
   try {
     text = await res.text();
   } catch (err) {
+    if (ctx.signal.aborted) throw new ProviderError(`${provider} did not finish ${what} in time`, "timeout");
     throw new ProviderError(`${provider} broke off its answer to ${what}: ${err instanceof Error ? err.message : String(err)}`, "provider_error");
   }
   try {

@@ -174,7 +174,7 @@ async function image(request: GenerationRequest, ctx: ProviderContext): Promise<
     const format = model.startsWith("dall-e") ? { response_format: "b64_json" } : {};
     res = await postJson(ctx, what, "/images/generations", { size, ...format, ...options, model, prompt: request.prompt, n: 1 });
   }
-  const answer = await readJson<ImagesAnswer | null>(PROVIDER, what, res);
+  const answer = await readJson<ImagesAnswer | null>(ctx, PROVIDER, what, res);
   const first = Array.isArray(answer?.data) ? answer.data[0] : undefined;
   if (typeof first?.b64_json === "string" && first.b64_json) {
     let bytes: Uint8Array;
@@ -207,7 +207,7 @@ async function wordTimings(ctx: ProviderContext, audio: Uint8Array): Promise<Wor
   form.append("response_format", "verbose_json");
   form.append("timestamp_granularities[]", "word");
   const res = await call(ctx, "speech word timings", "/audio/transcriptions", { method: "POST", body: form });
-  const answer = await readJson<TranscriptionAnswer | null>(PROVIDER, "speech word timings", res);
+  const answer = await readJson<TranscriptionAnswer | null>(ctx, PROVIDER, "speech word timings", res);
   if (!Array.isArray(answer?.words)) return undefined;
   const words: WordTiming[] = [];
   for (const w of answer.words) {
@@ -248,12 +248,12 @@ async function video(request: GenerationRequest, ctx: ProviderContext): Promise<
   if (start) form.append("input_reference", fileBlob(start), `input.${extensionOf(start.mediaType)}`);
   appendOptions(form, extraFields(request.options), ["model", "prompt", "input_reference"]);
 
-  const created = await readJson<VideoJob | null>(PROVIDER, "video", await call(ctx, "video", "/videos", { method: "POST", body: form }));
+  const created = await readJson<VideoJob | null>(ctx, PROVIDER, "video", await call(ctx, "video", "/videos", { method: "POST", body: form }));
   const id = typeof created?.id === "string" ? created.id : "";
   if (!id) throw new ProviderError(`${PROVIDER} accepted the video but gave no id to follow`, "provider_error");
 
   await pollUntil(ctx, PROVIDER, "video", async () => {
-    const job = await readJson<VideoJob | null>(PROVIDER, "video", await call(ctx, "video", `/videos/${encodeURIComponent(id)}`));
+    const job = await readJson<VideoJob | null>(ctx, PROVIDER, "video", await call(ctx, "video", `/videos/${encodeURIComponent(id)}`));
     if (job?.status === "completed") return true;
     if (job?.status === "failed") {
       const reason = typeof job.error?.message === "string" ? job.error.message : "no reason given";
