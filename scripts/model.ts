@@ -33,13 +33,31 @@ function deployedMaxChunks(): number {
 const s = (n: number) => Number(n.toFixed(1));
 const usd = (n: number) => `$${n.toFixed(3)}`;
 
-function rows(profile: Profile, measured: Measured, cap: number) {
+/**
+ * Warm: the profile of a render that starts within BROWSER_WARM_S of another of the same length
+ * (a steady stream of renders): it takes the browsers that one left idle in the pool
+ * (src/jobs/browser-pool.ts) instead of launching them, and finds the encoders awake (they sleep
+ * 5 minutes after a render's last request). Each render leaves the browsers it used, so the
+ * count settles where a render uses as many as the last one left.
+ */
+function warm(cold: Profile, measured: Measured, frames: number, cap: number): Profile {
+  let profile: Profile = { ...cold, idleBrowsers: 0, encoderStartS: 0 };
+  for (let i = 0; i < 20; i++) {
+    const left = chooseChunks(profile, measured, { frames, pixels: PIXELS }, cap).prediction.browsers;
+    if (left === profile.idleBrowsers) break;
+    profile = { ...profile, idleBrowsers: left };
+  }
+  return profile;
+}
+
+function rows(profileFor: (frames: number) => Profile, measured: Measured, cap: number) {
   return LENGTHS.map(({ label, seconds }) => {
-    const { prediction: p } = chooseChunks(profile, measured, { frames: seconds * FPS, pixels: PIXELS }, cap);
+    const { prediction: p } = chooseChunks(profileFor(seconds * FPS), measured, { frames: seconds * FPS, pixels: PIXELS }, cap);
     return {
       video: label,
       chunks: p.chunks,
       browsers: p.browsers,
+      "taken idle": p.reused,
       "wall s": s(p.wallS),
       "plan / capture / finalize s": `${s(p.planS)} / ${s(p.captureS)} / ${s(p.finalizeS)}`,
       "capture bound by": p.bound,
@@ -79,33 +97,40 @@ console.log(
     `Browser Rendering ${BROWSER.concurrentPerAccount} browsers, ${BROWSER.newPerSecond} new/s, ${BROWSER.startS} s start (assumed); ` +
     `encoder pool ${DEPLOYMENT.encoderPool} × ${CONTAINERS.instance.name}; consumer limit ${QUEUES.consumerWallS / 60} min`,
 );
-console.log(`\nCloudflare, as deployed (MAX_CHUNKS ${cap}):`);
-const deployed = rows(cloud, MEASURED, cap);
+console.log(`\nCloudflare, as deployed (MAX_CHUNKS ${cap}), cold: no render ran in the last ${DEPLOYMENT.browserWarmS} s, every browser is launched:`);
+const deployed = rows(() => cloud, MEASURED, cap);
 console.table(deployed);
-console.log(`Cloudflare, MAX_CHUNKS raised to the account's ${cloud.maxBrowsers} browsers (one render alone):`);
-console.table(rows(cloud, MEASURED, cloud.maxBrowsers));
+console.log(
+  `Cloudflare, warm: renders of one length each within ${DEPLOYMENT.browserWarmS} s of the last, taking the browsers it left ` +
+    `idle (connect + page load ${BROWSER.reuseStartS} s, assumed; no launch) with the encoders still awake:`,
+);
+const warmRows = rows((frames) => warm(cloud, MEASURED, frames, cap), MEASURED, cap);
+console.table(warmRows);
+console.log(`Cloudflare, cold, MAX_CHUNKS raised to the account's ${cloud.maxBrowsers} browsers (one render alone):`);
+console.table(rows(() => cloud, MEASURED, cloud.maxBrowsers));
 
 const goal = deployed.find((r) => r.video === GOAL.label)!;
+const goalWarm = warmRows.find((r) => r.video === GOAL.label)!;
 const goalPrediction = chooseChunks(cloud, MEASURED, { frames: 60 * FPS, pixels: PIXELS }, cap).prediction;
 const launchS = (goalPrediction.browsers - 1) / cloud.launchesPerSecond;
 const framesS = goalPrediction.framesPerChunk * goalPrediction.secondsPerFrame;
 console.log(
-  `\ngoal: ${GOAL.label} of 1080p30 in ≤ ${GOAL.wallS} s — predicted ${goal["wall s"]} s with ${goal.chunks} chunks: ` +
-    `${goal["wall s"] <= GOAL.wallS ? "MET" : "NOT MET"}. Its capture is ${s(goalPrediction.captureS)} s: ` +
+  `\ngoal: ${GOAL.label} of 1080p30 in ≤ ${GOAL.wallS} s — warm: predicted ${goalWarm["wall s"]} s with ${goalWarm.chunks} chunks, ` +
+    `${goalWarm["wall s"] <= GOAL.wallS ? "MET" : "NOT MET"}; cold: predicted ${goal["wall s"]} s with ${goal.chunks} chunks, ` +
+    `${goal["wall s"] <= GOAL.wallS ? "MET" : "NOT MET"}. The cold render's capture is ${s(goalPrediction.captureS)} s: ` +
     `${s(framesS)} s of frames per browser at ${MEASURED.captureMsPerFrame} ms/frame, ${s(launchS)} s of staggered ` +
     `launches (${BROWSER.newPerSecond}/s), ${Math.max(cloud.browserStartS, cloud.encoderStartS)} s start; plan and finalize ` +
     `add ${s(goalPrediction.planS + goalPrediction.finalizeS + cloud.hopS)} s.`,
 );
 const needed = captureNeededFor(cloud, cap);
-const warm: Profile = { ...cloud, launchesPerSecond: Infinity, browserStartS: 0.5, encoderStartS: 0 };
-const neededWarm = captureNeededFor(warm, cap);
+const neededWarm = captureNeededFor(warm(cloud, MEASURED, 60 * FPS, cap), cap);
 console.log(
   `to meet it with launches as published, capture would have to take ` +
     (needed === null
       ? `less than nothing: at 0 ms/frame the render still takes ${s(goalWallAt(cloud, cap, 0.01))} s (plan, browser and ` +
         `encoder starts, one 4-vCPU encoder per segment, finalize)`
       : `≤ ${s(needed)} ms/frame`) +
-    `; with browsers already open (a warm pool: no launch stagger, 0.5 s to load the page) and a warm encoder, ` +
+    `; warm (browsers taken from the pool, encoders awake), ` +
     `${neededWarm === null ? "not even at 0 ms/frame" : `≤ ${s(neededWarm)} ms/frame`}.`,
 );
 

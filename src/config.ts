@@ -36,6 +36,10 @@ const ConfigSchema = z.object({
   captureScreencast: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
   /** Pages of one browser that capture a chunk side by side (src/render/frame-lanes.ts), 1–4. */
   capturePages: z.coerce.number().int().min(1).max(4).default(2),
+  /** Seconds a browser whose step ended well stays open for the next step to take
+   *  (src/jobs/browser-pool.ts); 0 closes every browser at once. Browser Rendering keeps an
+   *  idle browser at most 10 minutes. */
+  browserWarmS: z.coerce.number().int().min(0).max(540).default(60),
   publicOrigin: z.string().url().optional(),
   /** Browser origins allowed to call the API with CORS ("*" for any; none by default). */
   corsAllowedOrigins: z
@@ -97,6 +101,7 @@ export function configFrom(env: Env): Config {
       captureFormat: env.CAPTURE_FORMAT || undefined,
       captureScreencast: env.CAPTURE_SCREENCAST || undefined,
       capturePages: env.CAPTURE_PAGES || undefined,
+      browserWarmS: env.BROWSER_WARM_S || undefined,
       publicOrigin: env.PUBLIC_ORIGIN || undefined,
       corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS || undefined,
       eventsUrlTtlSeconds: env.EVENTS_URL_TTL_SECONDS || undefined,

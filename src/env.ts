@@ -1,6 +1,7 @@
 // Bindings declared in wrangler.toml. Keep this file and the config in step.
 import type { RenderJob } from "./jobs/render-job.ts";
 import type { RateLimiter } from "./jobs/rate-limiter.ts";
+import type { BrowserPool } from "./jobs/browser-pool.ts";
 import type { Encoder } from "./encoder/container.ts";
 import type { RenderMessage, WebhookMessage } from "./jobs/messages.ts";
 
@@ -9,6 +10,7 @@ export interface Env {
   BUCKET: R2Bucket;
   RENDER_JOB: DurableObjectNamespace<RenderJob>;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
+  BROWSER_POOL: DurableObjectNamespace<BrowserPool>;
   ENCODER: DurableObjectNamespace<Encoder>;
   RENDER_QUEUE: Queue<RenderMessage>;
   WEBHOOK_QUEUE: Queue<WebhookMessage>;
@@ -40,6 +42,8 @@ export interface Env {
   CAPTURE_SCREENCAST?: string;
   /** Optional: "1" captures each chunk on one page instead of two (src/render/frame-lanes.ts). */
   CAPTURE_PAGES?: string;
+  /** Optional: seconds a browser stays open for the next step after its own (default 60; 0: none). */
+  BROWSER_WARM_S?: string;
   /** Optional: origin the browser uses to load composition pages (defaults to the request origin). */
   PUBLIC_ORIGIN?: string;
   /** Browser origins allowed to call the API (comma-separated, or "*"). */

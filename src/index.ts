@@ -11,6 +11,7 @@ import { sourceBuilders } from "./dialects/varg/index.ts";
 
 export { RenderJob } from "./jobs/render-job.ts";
 export { RateLimiter } from "./jobs/rate-limiter.ts";
+export { BrowserPool } from "./jobs/browser-pool.ts";
 export { Encoder } from "./encoder/container.ts";
 
 const webhookPayloads = { [HYPERFRAMES]: webhookPayload };

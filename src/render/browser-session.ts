@@ -1,7 +1,9 @@
 // One browser with one page showing a composition, driven through the `browser` binding
-// (Browser Rendering in production, Miniflare's local Chromium in development).
-// One page per browser: background tabs are never painted, so parallelism means browsers.
-import puppeteer, { type Browser, type CDPSession, type Page } from "@cloudflare/puppeteer";
+// (Browser Rendering in production, Miniflare's local Chromium in development). The page opens
+// in a browser context of its own, so a browser reused from the pool (./browser-supply.ts)
+// shows it exactly as a new one would. Background tabs are never painted: a second page of the
+// same browser opens in a window of its own (openSibling).
+import type { Browser, BrowserContext, CDPSession, Page } from "@cloudflare/puppeteer";
 import { pageDriverSource } from "./page-driver.ts";
 import { z } from "zod";
 import { fromBase64 } from "../lib/base64.ts";
@@ -13,6 +15,7 @@ import { refusePopups } from "./popup-sandbox.ts";
 import { ScreencastFeed } from "./screencast.ts";
 import { fontsBaseUrl } from "./fonts/font-css.ts";
 import { pageFontsSource } from "./fonts/page-fonts.ts";
+import type { BrowserSupply } from "./browser-supply.ts";
 
 export { CompositionError };
 
@@ -51,10 +54,9 @@ export interface ScreenshotOptions {
 }
 
 const NAVIGATION_TIMEOUT_MS = 30_000;
-/** A browser that has not started by then is given up on (the step is retried): a launch that
- *  hangs would otherwise hold the render until the watchdog fails it minutes later. */
-const LAUNCH_TIMEOUT_MS = 60_000;
-/** A browser that does not close by then (a page that hangs it) is given up on. */
+/** How long a second page's window may take to appear. */
+const SIBLING_TIMEOUT_MS = 30_000;
+/** A page or context that does not close by then (a page that hangs it) is given up on. */
 const CLOSE_TIMEOUT_MS = 5_000;
 /** How long to wait for a GSAP timeline to appear when the root declares no duration. */
 const TIMELINE_WAIT_MS = 3_000;
@@ -72,8 +74,11 @@ export class CompositionSession {
   readonly pageWarnings: Set<string>;
 
   private readonly options: SessionOptions;
-  /** The first page's session owns the browser; a sibling's closes only its page. */
-  private readonly ownsBrowser: boolean;
+  /** The first page's session owns the browser (and gives it back to where it came from); a
+   *  sibling's closes only its page. */
+  private readonly owner: { supply: BrowserSupply; context: BrowserContext | null } | null;
+  /** The browser was taken from the pool, already running. */
+  pooledBrowser = false;
   private readonly guard: PageGuard;
   private feed: ScreencastFeed | null = null;
   /** When the last pose began, by the page's clock (epoch ms). */
@@ -87,10 +92,10 @@ export class CompositionSession {
     blocked: Set<string>,
     options: SessionOptions,
     guard: PageGuard,
-    ownsBrowser: boolean,
+    owner: CompositionSession["owner"],
   ) {
     this.options = options;
-    this.ownsBrowser = ownsBrowser;
+    this.owner = owner;
     this.guard = guard;
     this.pageWarnings = guard.warnings;
     this.browser = browser;
@@ -100,12 +105,22 @@ export class CompositionSession {
     this.blockedRequests = blocked;
   }
 
-  static async open(binding: Fetcher, options: SessionOptions): Promise<CompositionSession> {
-    const browser = await launchWithin(binding, LAUNCH_TIMEOUT_MS);
+  static async open(supply: BrowserSupply, options: SessionOptions): Promise<CompositionSession> {
+    const { browser, pooled } = await supply.acquire();
+    let context: BrowserContext | null = null;
     try {
-      return await CompositionSession.onPage(browser, await browser.newPage(), options, true);
+      // Without a context of its own (a browser that cannot make one), the page goes in the
+      // default one and the browser is not reused.
+      context = await browser.createBrowserContext().catch((err) => {
+        console.warn(`no browser context of its own: ${err instanceof Error ? err.message : err}`);
+        return null;
+      });
+      const page = await (context ?? browser).newPage();
+      const session = await CompositionSession.onPage(browser, page, options, { supply, context });
+      session.pooledBrowser = pooled;
+      return session;
     } catch (err) {
-      await closeWithin(browser, CLOSE_TIMEOUT_MS);
+      await supply.release(browser, false);
       throw err;
     }
   }
@@ -120,9 +135,13 @@ export class CompositionSession {
     let page: Page | null = null;
     try {
       const browserCdp = await this.browser.target().createCDPSession();
-      const { targetId } = await browserCdp.send("Target.createTarget", { url: "about:blank", newWindow: true });
+      const { targetId } = await browserCdp.send("Target.createTarget", {
+        url: "about:blank",
+        newWindow: true,
+        browserContextId: this.owner?.context?.id,
+      });
       await browserCdp.detach().catch(() => {});
-      const target = await this.browser.waitForTarget((t) => (t as unknown as { _targetId?: string })._targetId === targetId, { timeout: LAUNCH_TIMEOUT_MS });
+      const target = await this.browser.waitForTarget((t) => (t as unknown as { _targetId?: string })._targetId === targetId, { timeout: SIBLING_TIMEOUT_MS });
       page = (await target.page()) ?? null;
       // Asked before the composition is there to answer for itself.
       const visibility = page ? await page.evaluate("document.visibilityState") : "gone";
@@ -131,7 +150,7 @@ export class CompositionSession {
         await page?.close().catch(() => {});
         return null;
       }
-      return await CompositionSession.onPage(this.browser, page, this.options, false);
+      return await CompositionSession.onPage(this.browser, page, this.options, null);
     } catch (err) {
       console.warn(`a second page could not be opened: ${err instanceof Error ? err.message : err}`);
       await page?.close().catch(() => {});
@@ -140,7 +159,7 @@ export class CompositionSession {
   }
 
   /** Prepares `page` (sandbox, guard, fonts, driver) and loads the composition in it. */
-  private static async onPage(browser: Browser, page: Page, options: SessionOptions, ownsBrowser: boolean): Promise<CompositionSession> {
+  private static async onPage(browser: Browser, page: Page, options: SessionOptions, owner: CompositionSession["owner"]): Promise<CompositionSession> {
     let guard: PageGuard | undefined;
     try {
       const pageErrors: string[] = [];
@@ -172,7 +191,7 @@ export class CompositionSession {
       if (response && !response.ok()) {
         throw new CompositionError(`composition page could not be loaded: HTTP ${response.status()}`);
       }
-      return new CompositionSession(browser, page, cdp, pageErrors, blocked, options, watching, ownsBrowser);
+      return new CompositionSession(browser, page, cdp, pageErrors, blocked, options, watching, owner);
     } catch (err) {
       guard?.close();
       throw err;
@@ -263,12 +282,21 @@ export class CompositionSession {
     return fromBase64(data);
   }
 
-  /** Closes the browser; a browser that does not answer (a hung page) is given up on. */
-  async close(): Promise<void> {
+  /**
+   * Closes the page; the owner's session also lets the browser go. `keepWarm` (a step that
+   * ended well) gives it back to the pool once its context, every page of this composition
+   * with it, is closed; otherwise, or when that does not happen in time, the browser is closed.
+   */
+  async close(keepWarm = false): Promise<void> {
     this.feed?.stop("closed");
     this.guard.close();
-    if (this.ownsBrowser) await closeWithin(this.browser, CLOSE_TIMEOUT_MS);
-    else await Promise.race([this.page.close().catch(() => {}), new Promise((resolve) => setTimeout(resolve, CLOSE_TIMEOUT_MS))]);
+    if (!this.owner) {
+      await settleWithin(this.page.close(), CLOSE_TIMEOUT_MS);
+      return;
+    }
+    const { supply, context } = this.owner;
+    const cleared = keepWarm && context !== null && (await settleWithin(context.close(), CLOSE_TIMEOUT_MS));
+    await supply.release(this.browser, cleared);
   }
 
   /** Evaluates in the page. What the page throws is the composition's fault, not the browser's. */
@@ -332,22 +360,12 @@ async function sandboxRequests(
   await cdp.send("Fetch.enable", { patterns: [{ urlPattern: "*" }] });
 }
 
-async function closeWithin(browser: Browser, ms: number): Promise<void> {
-  await Promise.race([browser.close().catch(() => {}), new Promise((resolve) => setTimeout(resolve, ms))]);
-}
-
-/** puppeteer.launch with a time limit; a browser that starts after it is closed at once. */
-async function launchWithin(binding: Fetcher, ms: number): Promise<Browser> {
-  const launching = puppeteer.launch(binding, { keep_alive: 60_000 });
+/** Whether `closing` finished within `ms` (false when it failed or took longer). */
+async function settleWithin(closing: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the browser did not start within ${ms / 1000} s`)), ms);
-  });
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
   try {
-    return await Promise.race([launching, timeout]);
-  } catch (err) {
-    void launching.then((late) => late.close()).catch(() => {});
-    throw err;
+    return await Promise.race([closing.then(() => true, () => false), late]);
   } finally {
     clearTimeout(timer);
   }

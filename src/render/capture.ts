@@ -13,6 +13,7 @@ import { putResponseBody } from "./r2-stream.ts";
 import { thumbnailFrame } from "./chunks.ts";
 import { watchRender } from "./cancellation.ts";
 import { captureInLanes } from "./frame-lanes.ts";
+import { BrowserSupply } from "./browser-supply.ts";
 
 /** The page or browser failed on a frame (as opposed to the encoder). */
 class FrameError extends Error {}
@@ -57,7 +58,7 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
   const session =
     warm ??
     (await CompositionSession.open(
-      env.BROWSER,
+      BrowserSupply.of(env),
       await sessionOptionsFor(config, spec, { width: plan.width, height: plan.height, deviceScaleFactor: plan.scale }),
     ).catch(inStep(`capturing chunk ${chunkIndex}`)));
   // A second page in the same browser captures alongside the first (./frame-lanes.ts), for
@@ -67,11 +68,17 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
   // The render may end meanwhile (deleted, failed elsewhere): the browser is then closed at
   // once and the frame stream ended, so the encoder's FFmpeg stops at the frames it has.
   let closing: Promise<void> | null = null;
-  // The browser first: a second page still loading then fails to open, and is not waited for.
-  const closeSession = () =>
-    (closing ??= session.close().then(async () => {
-      for (const sibling of siblings) await (await sibling)?.close();
-    }));
+  // Stopped early, the browser goes first: a second page still loading then fails to open, and
+  // is not waited for. Done, every page is closed and the browser kept warm for the next step.
+  const closeSession = (done = false) =>
+    (closing ??= done
+      ? Promise.all(siblings).then(async (opened) => {
+          for (const sibling of opened) await sibling?.close();
+          await session.close(true);
+        })
+      : session.close().then(async () => {
+          for (const sibling of siblings) await (await sibling)?.close();
+        }));
   const watch = watchRender(() => job.isOver());
   watch.signal.addEventListener("abort", () => void closeSession());
   try {
@@ -103,7 +110,7 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
     // a page's second frame: the first is a screenshot, while the page may still be settling
     // after its load, and the screencast starts from that pose.
     const screencast = config.captureScreencast && shot.format === "jpeg" && plan.scale === 1;
-    const timing = { screencast, warm: Boolean(warm), openMs: Date.now() - opening, seekMs: 0, shotMs: 0, writeMs: 0, captured: 0, started: Date.now() };
+    const timing = { screencast, warm: Boolean(warm), pooled: session.pooledBrowser, openMs: Date.now() - opening, seekMs: 0, shotMs: 0, writeMs: 0, captured: 0, started: Date.now() };
     let lastReport = Date.now();
     const first = { session, previous: null as Uint8Array | null, posed: false };
     type Lane = typeof first;
@@ -171,7 +178,7 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
     // Every frame is taken: the browser goes now, not after the encoder's tail (browser time is
     // what Browser Rendering bills, and a finished render must leave no browser behind).
     await recordSessionWarnings(job, session);
-    await closeSession();
+    await closeSession(!watch.signal.aborted);
     const segment = await encoded;
     logChunkTiming(renderId, chunkIndex, chunk.endFrame - chunk.startFrame, {
       ...timing,
@@ -202,13 +209,13 @@ function logChunkTiming(
   renderId: string,
   chunkIndex: number,
   frames: number,
-  t: { screencast: boolean; pages: number; screencastFrames: number; screencastLapses: readonly string[]; screencastStopped: string | null; warm: boolean; openMs: number; seekMs: number; shotMs: number; writeMs: number; captured: number; started: number },
+  t: { screencast: boolean; pages: number; screencastFrames: number; screencastLapses: readonly string[]; screencastStopped: string | null; warm: boolean; pooled: boolean; openMs: number; seekMs: number; shotMs: number; writeMs: number; captured: number; started: number },
 ): void {
   const totalMs = Date.now() - t.started;
   const perFrame = (ms: number) => (ms / frames).toFixed(1);
   console.log(
-    `[chunk-timing] ${JSON.stringify({ renderId, chunkIndex, frames, captured: t.captured, pages: t.pages, screencastFrames: t.screencastFrames, warm: t.warm, openMs: t.openMs, totalMs })} ` +
-      `${t.warm ? "the planning browser, already open" : `browser and page ready in ${t.openMs} ms`}, then ${((frames * 1000) / totalMs).toFixed(1)} frames/s on ${t.pages} page(s); ` +
+    `[chunk-timing] ${JSON.stringify({ renderId, chunkIndex, frames, captured: t.captured, pages: t.pages, screencastFrames: t.screencastFrames, warm: t.warm, pooled: t.pooled, openMs: t.openMs, totalMs })} ` +
+      `${t.warm ? "the planning browser, already open" : `${t.pooled ? "idle browser taken and page" : "browser and page"} ready in ${t.openMs} ms`}, then ${((frames * 1000) / totalMs).toFixed(1)} frames/s on ${t.pages} page(s); ` +
       `${t.captured} of ${frames} frames captured (${t.screencast ? `${t.screencastFrames} from the screencast${lapsesNote(t.screencastLapses)}${t.screencastStopped ? `, then screenshots: ${t.screencastStopped}` : ""}` : "screenshots"}); per frame: ` +
       `seek ${perFrame(t.seekMs)} ms, screenshot ${perFrame(t.shotMs)} ms (pages added up), encoder backpressure ${perFrame(t.writeMs)} ms`,
   );

@@ -14,14 +14,15 @@ export function profileFor(config: Config): Profile {
   return name === "local" ? localProfile(MEASURED, config.localCores) : cloudflareProfile(MEASURED);
 }
 
-/** The new plan's chunk ledger for `frames` output frames of `pixels` pixels each. */
-export function plannedChunks(config: Config, renderId: string, frames: number, pixels: number): ChunkEntry[] {
+/** The new plan's chunk ledger for `frames` output frames of `pixels` pixels each; `idleBrowsers`
+ *  are already running (the pool's), so their chunks need no launch. */
+export function plannedChunks(config: Config, renderId: string, frames: number, pixels: number, idleBrowsers = 0): ChunkEntry[] {
   if (config.chunkFrames !== undefined) return chunkLedger(planChunks(frames, config.chunkFrames, config.maxChunks));
-  const profile = profileFor(config);
+  const profile = { ...profileFor(config), idleBrowsers };
   const { chunks, prediction } = chooseChunks(profile, MEASURED, { frames, pixels }, config.maxChunks);
   // One line per plan, so a deployment's logs show the model's guess beside what happened.
   console.log(
-    `[chunk-plan] ${JSON.stringify({ renderId, frames, chunks, profile: profile.name, predictedS: Number(prediction.wallS.toFixed(1)) })}`,
+    `[chunk-plan] ${JSON.stringify({ renderId, frames, chunks, profile: profile.name, idleBrowsers, predictedS: Number(prediction.wallS.toFixed(1)) })}`,
   );
   return chunkLedger(splitFrames(frames, chunks));
 }

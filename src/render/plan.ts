@@ -14,6 +14,7 @@ import { inStep } from "./composition-error.ts";
 import { captureChunk } from "./capture.ts";
 import { limitProblem } from "../renders/render-limits.ts";
 import { watchRender } from "./cancellation.ts";
+import { BrowserSupply } from "./browser-supply.ts";
 
 const DEFAULT_SIZE = { width: 1920, height: 1080 };
 
@@ -31,8 +32,11 @@ export async function planRender(env: Env, renderId: string): Promise<void> {
   let warm: CompositionSession | null = null;
   if (!plan) {
     const options = await sessionOptionsFor(config, spec, { ...DEFAULT_SIZE, deviceScaleFactor: 1 });
-    const session = await CompositionSession.open(env.BROWSER, options).catch(inStep("planning"));
+    const browsers = BrowserSupply.of(env);
+    const session = await CompositionSession.open(browsers, options).catch(inStep("planning"));
     let handedOver = false;
+    /** Whether the step ended well: only then is the browser kept warm. */
+    let planned = false;
     try {
       // Deleted meanwhile: the browser closes at once and the step stops.
       let closing: Promise<void> | null = null;
@@ -49,6 +53,7 @@ export async function planRender(env: Env, renderId: string): Promise<void> {
           if (tooBig) throw new CompositionError(`composition: ${tooBig.message}`);
           await session.resize(probe.width ?? DEFAULT_SIZE.width, probe.height ?? DEFAULT_SIZE.height);
           await captureStills(env, renderId, session, times, job, probe.duration ?? 0).catch(inStep("taking stills"));
+          planned = true;
           return;
         }
       } catch (err) {
@@ -94,10 +99,12 @@ export async function planRender(env: Env, renderId: string): Promise<void> {
           renderId,
           frameCount,
           (probe.width ?? DEFAULT_SIZE.width) * (probe.height ?? DEFAULT_SIZE.height) * scaleFor(spec.resolution) ** 2,
+          await browsers.idleBrowsers(),
         ),
         audio,
       };
       plan = await job.recordPlan(draft);
+      planned = true;
       // Loaded at the default size: reusable when the plan keeps it (a page laid out at one size
       // and resized may differ from one loaded at the other). Locally, with more than one chunk,
       // the other chunks would wait for it: Miniflare's queue runs one batch at a time, and this
@@ -108,7 +115,7 @@ export async function planRender(env: Env, renderId: string): Promise<void> {
         handedOver = true;
       }
     } finally {
-      if (!handedOver) await session.close();
+      if (!handedOver) await session.close(planned);
     }
   }
   // Re-sending on a duplicate plan delivery is harmless: capture skips chunks already done.

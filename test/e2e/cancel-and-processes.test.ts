@@ -80,7 +80,9 @@ describe("cancelling and a dying encoder", () => {
 
   beforeAll(async () => {
     // One chunk per render (one browser), and one render at a time: a slot left taken shows.
-    stack = await bootStack({ CHUNK_FRAMES: "100000", MAX_CONCURRENT_RENDERS: "1" });
+    // No warm browsers, so a browser still running after a render is one it failed to close
+    // (the pool's own keeping and closing: browser-pool.test.ts).
+    stack = await bootStack({ CHUNK_FRAMES: "100000", MAX_CONCURRENT_RENDERS: "1", BROWSER_WARM_S: "0" });
   });
 
   afterAll(async () => {

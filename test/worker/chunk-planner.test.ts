@@ -31,6 +31,20 @@ describe("cost model and chunk choice (cloudflare profile)", () => {
     expect(long).toBeGreaterThan(minute!);
   });
 
+  it("with idle browsers in the pool, takes them before launching: more chunks, no launch stagger, a faster render", () => {
+    const cold = choose(cloud, 60, 30).prediction;
+    const warm = choose({ ...cloud, idleBrowsers: 30 }, 60, 30).prediction;
+    expect(cold.reused).toBe(0);
+    expect(warm.reused).toBe(warm.browsers - 1); // every browser but the planning one's
+    expect(warm.chunks).toBeGreaterThan(cold.chunks);
+    expect(warm.wallS).toBeLessThan(cold.wallS);
+    // Two idle browsers: the third chunk's browser is launched, and starts as one does.
+    const few = predict({ ...cloud, idleBrowsers: 2 }, MEASURED, { frames: fps30(60), pixels: HD }, 4);
+    const none = predict(cloud, MEASURED, { frames: fps30(60), pixels: HD }, 4);
+    expect(few.reused).toBe(2);
+    expect(few.captureS).toBeCloseTo(none.captureS - 2 / BROWSER.newPerSecond, 5); // two launches fewer ahead of the last
+  });
+
   it("never goes past the account's concurrent browsers, nor the operator's cap", () => {
     for (const seconds of [1, 10, 60, 600, 1800]) {
       expect(choose(cloud, seconds, 10_000).chunks).toBeLessThanOrEqual(BROWSER.concurrentPerAccount);

@@ -4,7 +4,7 @@
 import worker from "../../src/index.ts";
 import type { Env } from "../../src/env.ts";
 
-export { RenderJob, RateLimiter, Encoder } from "../../src/index.ts";
+export { RenderJob, RateLimiter, Encoder, BrowserPool } from "../../src/index.ts";
 
 export default {
   fetch: worker.fetch,

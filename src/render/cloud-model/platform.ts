@@ -19,6 +19,13 @@ export const BROWSER = {
    *  3 s (locally Chromium starts in 1–2 s; a remote session adds a WebSocket handshake and
    *  the page's files come from R2 through the Worker). */
   startS: 3,
+  /** https://developers.cloudflare.com/browser-run/features/reuse-sessions/ — browser.disconnect()
+   *  keeps a browser alive and puppeteer.connect(binding, sessionId) takes it again: "eliminates
+   *  cold-start time" (no launch, so no new browser against the launch rate).
+   *  NOT PUBLISHED: how long that connect takes. Connecting (a WebSocket handshake) and loading
+   *  the composition. Assumed 1 s: the page load of startS without Chromium's own start
+   *  (locally the page of a pooled browser is ready in about 0.5 s). */
+  reuseStartS: 1,
   /** https://developers.cloudflare.com/browser-rendering/pricing/ — $0.09 per browser hour
    *  beyond 10 hours a month included. */
   usdPerBrowserHour: 0.09,
@@ -96,6 +103,9 @@ export const R2 = {
 
 /** The service's own deployment choices that the model needs (kept in step by hand). */
 export const DEPLOYMENT = {
+  /** wrangler.toml BROWSER_WARM_S (its default, src/config.ts): seconds a browser stays open
+   *  after its chunk for the next render to take. */
+  browserWarmS: 60,
   /** src/encoder/client.ts POOL_SIZE: a render's chunks are spread over 4 named instances. */
   encoderPool: 4,
   /** Fraction of the consumer's 15 minutes a chunk may plan to use (retries, slow pages). */

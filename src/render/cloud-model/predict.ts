@@ -20,6 +20,8 @@ export interface Prediction {
   chunks: number;
   /** Browsers open at once, and how many rounds of chunks they take. */
   browsers: number;
+  /** Of the chunks' browsers (the planning one aside), those taken idle from the pool. */
+  reused: number;
   waves: number;
   framesPerChunk: number;
   /** Seconds per frame of one browser here (after scaling by size and encoder contention). */
@@ -90,20 +92,25 @@ export function predict(profile: Profile, measured: Measured, job: RenderJob, ch
   const secondsPerFrame = chunkSecondsPerFrame(profile, measured, job, browsers);
   const tail = encoderTailS(measured, job);
   // The planning browser captures the first chunk (src/render/plan.ts; at 1920×1080, the size
-  // it opens pages at, which the predicted table is about): browsers - 1 launches,
-  // the first right after planning, so the last starts (browsers - 2) / rate later.
-  const launches = browsers - 1;
+  // it opens pages at, which the predicted table is about). The other chunks take idle browsers
+  // from the pool first (no launch), then launch the rest, the first right after planning, so
+  // the last starts (launches - 1) / rate later.
+  const reused = Math.min(browsers - 1, profile.idleBrowsers);
+  const launches = browsers - 1 - reused;
   const stagger = Number.isFinite(profile.launchesPerSecond) ? Math.max(0, launches - 1) / profile.launchesPerSecond : 0;
-  const chunkS = Math.max(profile.browserStartS, profile.encoderStartS) + framesPerChunk * secondsPerFrame + tail;
-  const firstChunkS = profile.encoderStartS + framesPerChunk * secondsPerFrame + tail;
-  const paceS = launches > 0 ? Math.max(firstChunkS, stagger + chunkS) + (waves - 1) * chunkS : waves * firstChunkS;
+  const framesS = framesPerChunk * secondsPerFrame + tail;
+  const chunkS = Math.max(profile.browserStartS, profile.encoderStartS) + framesS;
+  const firstChunkS = profile.encoderStartS + framesS;
+  const reusedChunkS = Math.max(profile.reuseStartS, profile.encoderStartS) + framesS;
+  const slowest = Math.max(firstChunkS, reused > 0 ? reusedChunkS : 0, launches > 0 ? stagger + chunkS : 0);
+  const paceS = slowest + (waves - 1) * (launches > 0 ? chunkS : firstChunkS);
   const cpuS =
     profile.sharedCores === null
       ? 0
-      : (job.frames * (measured.captureCpuSPerFrame * size + encodeCpuPerFrame) + chunks * profile.browserStartCpuS) /
+      : (job.frames * (measured.captureCpuSPerFrame * size + encodeCpuPerFrame) + (chunks - reused) * profile.browserStartCpuS) /
         profile.sharedCores;
   const captureS = Math.max(paceS, cpuS);
-  const planS = profile.hopS + profile.browserStartS;
+  const planS = profile.hopS + (profile.idleBrowsers > 0 ? profile.reuseStartS : profile.browserStartS);
   const finalizeS = profile.hopS + profile.finalizeFixedS + (job.frames * profile.joinMsPerFrame) / 1000;
   const bound =
     cpuS > paceS
@@ -116,6 +123,7 @@ export function predict(profile: Profile, measured: Measured, job: RenderJob, ch
   const prediction: Prediction = {
     chunks,
     browsers,
+    reused,
     waves,
     framesPerChunk,
     secondsPerFrame,
@@ -135,9 +143,13 @@ export function predict(profile: Profile, measured: Measured, job: RenderJob, ch
 function costOf(profile: Profile, measured: Measured, job: RenderJob, p: Prediction): Cost {
   const size = sizeFactor(measured, job.pixels);
   // Browser time: the plan's probe (whose browser goes on with the first chunk), every other
-  // chunk's start and the frames (a chunk closes its browser before the encoder's tail).
+  // chunk's start (shorter for a browser taken from the pool) and the frames; then each browser
+  // stays open keepWarmS for the next render, all of it billed when no render comes to take it.
   const browserS =
-    p.chunks * profile.browserStartS + job.frames * p.secondsPerFrame;
+    (p.chunks - p.reused) * profile.browserStartS +
+    p.reused * profile.reuseStartS +
+    job.frames * p.secondsPerFrame +
+    p.browsers * profile.keepWarmS;
   const browserHours = browserS / 3600;
   const browserUsd = browserHours * BROWSER.usdPerBrowserHour;
   const peakConcurrencyUsd = (p.browsers * BROWSER.usdPerConcurrentBrowserMonth) / 30;

@@ -12,6 +12,13 @@ export interface Profile {
   launchesPerSecond: number;
   /** Launch a browser and load the composition, before its first frame. */
   browserStartS: number;
+  /** Idle browsers the render's chunks can take from the pool instead of launching
+   *  (src/jobs/browser-pool.ts); 0 for a render nothing ran just before. */
+  idleBrowsers: number;
+  /** Connect to an idle browser and load the composition, before its first frame. */
+  reuseStartS: number;
+  /** How long each browser stays open after its chunk for the next render (BROWSER_WARM_S). */
+  keepWarmS: number;
   /** Core-seconds one browser start costs when cores are shared (local); 0 on Cloudflare. */
   browserStartCpuS: number;
   /** Cores shared by every browser and the encoder; null when each has its own (Cloudflare). */
@@ -51,6 +58,9 @@ export function cloudflareProfile(measured: Measured): Profile {
     maxBrowsers: Math.min(BROWSER.concurrentPerAccount, QUEUES.consumerConcurrency),
     launchesPerSecond: BROWSER.newPerSecond,
     browserStartS: BROWSER.startS,
+    idleBrowsers: 0,
+    reuseStartS: BROWSER.reuseStartS,
+    keepWarmS: DEPLOYMENT.browserWarmS,
     browserStartCpuS: 0,
     sharedCores: null,
     encoderVcpu: DEPLOYMENT.encoderPool * CONTAINERS.instance.vcpu,
@@ -83,6 +93,10 @@ export function localProfile(measured: Measured, cores: number): Profile {
     // Not measured by the bench yet: local Chromium starts and loads a page in about 1.5 s,
     // nearly all of it on one core.
     browserStartS: measured.browserStartS ?? 1.5,
+    idleBrowsers: 0,
+    // A local browser already running only loads the page: about half a second.
+    reuseStartS: 0.5,
+    keepWarmS: 0,
     browserStartCpuS: measured.browserStartS ?? 1.5,
     sharedCores: cores,
     encoderVcpu: Infinity,
