@@ -7,9 +7,13 @@
 //      frame differs) at 1 and 2 chunks in the default capture (JPEG for mp4, from the
 //      screencast, two pages side by side), at 1 chunk on one page, with screenshots only on
 //      one page (the capture before the screencast) and captured losslessly (WebP), and the
-//      holds composition (titles held for seconds); frames captured vs frames output.
+//      holds composition (titles held for seconds); frames captured vs frames output. The
+//      2-chunk motion render runs twice in one stack: the second takes the browsers the first
+//      left warm (src/jobs/browser-pool.ts) instead of launching them.
 //   3. `hyperframes render` of the same projects on the same Chromium, and whole-frame PSNR of
-//      our video against its video.
+//      our video against its video; and the default motion video against the one made as the
+//      service made it when issue 13 was filed ("as-filed": JPEG screenshots on one page, x264
+//      medium, through the same stack — with today's colour path, which issue 12 fixed since).
 //   4. The encoder alone on 10 s and 60 s of frames: speed and peak memory (RSS).
 // BENCH_SECONDS (10) sets the compositions' length; BENCH_KEEP=1 keeps the videos.
 import { spawn } from "node:child_process";
@@ -64,6 +68,9 @@ interface RenderRow {
   composition: CompositionName;
   format: string;
   chunks: number;
+  /** cold: a fresh stack, every browser launched; warm: the same render again right after,
+   *  in the same stack, taking the browsers the first left in the pool. */
+  run: "cold" | "warm";
   wallMs: number;
   frames: number;
   captured: number;
@@ -77,9 +84,9 @@ interface RenderRow {
 /** How a row captures: the default (screencast JPEG for mp4, two pages side by side), one page
  *  (as before the second page), screenshots only on one page (as before the screencast), or
  *  lossless WebP. */
-type CaptureMode = "default" | "one-page" | "screenshots" | "webp";
+type CaptureMode = "default" | "one-page" | "screenshots" | "webp" | "as-filed";
 
-async function renderRow(composition: CompositionName, format: CaptureMode, chunks: number): Promise<RenderRow> {
+async function renderRows(composition: CompositionName, format: CaptureMode, chunks: number, runs: 1 | 2 = 1): Promise<RenderRow[]> {
   const logs: string[] = [];
   const stack = await startLocalStack({
     port: 8897,
@@ -88,40 +95,44 @@ async function renderRow(composition: CompositionName, format: CaptureMode, chun
     vars: {
       CHUNK_FRAMES: String(Math.ceil(FRAMES / chunks)),
       CAPTURE_FORMAT: format === "webp" ? "webp" : "auto",
-      CAPTURE_SCREENCAST: format === "screenshots" ? "false" : "true",
-      CAPTURE_PAGES: format === "screenshots" || format === "one-page" ? "1" : "2",
+      CAPTURE_SCREENCAST: format === "screenshots" || format === "as-filed" ? "false" : "true",
+      CAPTURE_PAGES: format === "default" || format === "webp" ? "2" : "1",
     },
+    encoderEnv: format === "as-filed" ? { X264_STANDARD: "medium" } : {},
     log: (l) => logs.push(l),
   });
   try {
-    const client = new ApiClient(stack);
-    const { asset_id } = await client.uploadZip(projects[composition].zip);
-    const started = performance.now();
-    const { render_id } = await client.createRender({ project: { type: "asset_id", asset_id }, fps: FPS, quality: "standard" });
-    const bar = progressBar(`  ${composition}, ${format}, ${chunks} chunk(s)`);
-    // Polled every 100 ms: the default half second would add up to 0.5 s to a 10 s figure that
-    // is compared with a process's exit (`hyperframes render`).
-    const render = await client.waitForRender(render_id, (r) => bar.update({ status: r.status, progress: r.progress, etaSeconds: r.eta_seconds }), undefined, 100);
-    bar.done();
-    const wallMs = performance.now() - started;
-    if (render.status !== "completed") throw new Error(`render failed: ${render.failure_message}`);
-    const video = path.join(work, `${composition}-${format}-${chunks}.mp4`);
-    await fs.writeFile(video, new Uint8Array(await (await fetch(render.video_url!)).arrayBuffer()));
-    const timings = logs.flatMap((l) => {
-      const m = /\[chunk-timing\] (\{[^}]*\})/.exec(l);
-      return m ? [JSON.parse(m[1]!) as { frames: number; captured: number; openMs: number; totalMs: number }] : [];
-    });
-    for (const line of logs.filter((l) => l.includes("[chunk-timing]"))) console.log(`    ${line.replace(/^.*\[chunk-timing\] \{[^}]*\} /, "")}`);
-    return {
-      composition, format, chunks, wallMs, video,
-      frames: timings.reduce((a, t) => a + t.frames, 0),
-      captured: timings.reduce((a, t) => a + t.captured, 0),
-      openMs: Math.max(...timings.map((t) => t.openMs)),
-      loopMsPerFrame: timings.reduce((a, t) => a + t.totalMs, 0) / Math.max(1, timings.reduce((a, t) => a + t.frames, 0)),
-    };
+    const rows: RenderRow[] = [];
+    for (const run of (["cold", "warm"] as const).slice(0, runs)) rows.push(await renderOnce(new ApiClient(stack), logs, composition, format, chunks, run));
+    return rows;
   } finally {
     await stack.stop();
   }
+}
+
+async function renderOnce(client: ApiClient, logs: string[], composition: CompositionName, format: CaptureMode, chunks: number, run: RenderRow["run"]): Promise<RenderRow> {
+  const { asset_id } = await client.uploadZip(projects[composition].zip);
+  const started = performance.now();
+  const { render_id } = await client.createRender({ project: { type: "asset_id", asset_id }, fps: FPS, quality: "standard" });
+  const bar = progressBar(`  ${composition}, ${format}, ${chunks} chunk(s), ${run}`);
+  // Polled every 100 ms: the default half second would add up to 0.5 s to a 10 s figure that
+  // is compared with a process's exit (`hyperframes render`).
+  const render = await client.waitForRender(render_id, (r) => bar.update({ status: r.status, progress: r.progress, etaSeconds: r.eta_seconds }), undefined, 100);
+  bar.done();
+  const wallMs = performance.now() - started;
+  if (render.status !== "completed") throw new Error(`render failed: ${render.failure_message}`);
+  const video = path.join(work, `${composition}-${format}-${chunks}-${run}.mp4`);
+  await fs.writeFile(video, new Uint8Array(await (await fetch(render.video_url!)).arrayBuffer()));
+  const lines = logs.filter((l) => l.includes("[chunk-timing]") && l.includes(render_id));
+  const timings = lines.map((l) => JSON.parse(/\[chunk-timing\] (\{[^}]*\})/.exec(l)![1]!) as { frames: number; captured: number; openMs: number; totalMs: number });
+  for (const line of lines) console.log(`    ${line.replace(/^.*\[chunk-timing\] \{[^}]*\} /, "")}`);
+  return {
+    composition, format, chunks, run, wallMs, video,
+    frames: timings.reduce((a, t) => a + t.frames, 0),
+    captured: timings.reduce((a, t) => a + t.captured, 0),
+    openMs: Math.max(...timings.map((t) => t.openMs)),
+    loopMsPerFrame: timings.reduce((a, t) => a + t.totalMs, 0) / Math.max(1, timings.reduce((a, t) => a + t.frames, 0)),
+  };
 }
 
 /** `hyperframes render` of a project, same Chromium; wall ms and its video. */
@@ -150,7 +161,7 @@ try {
   // ---- 1. Capture candidates ------------------------------------------------------------------
   console.log(`\n1. Capture candidates: one browser, ${CANDIDATE_FRAMES} frames spread over the ${SECONDS} s composition`);
   const candidates: (Candidate & { composition: CompositionName })[] = [
-    { composition: "motion", name: "screenshot JPEG q95 (before)", shot: { format: "jpeg", quality: 95, optimizeForSpeed: true } },
+    { composition: "motion", name: "screenshot JPEG q95 (as filed)", shot: { format: "jpeg", quality: 95, optimizeForSpeed: true } },
     { composition: "motion", name: "screenshot WebP lossless", shot: { format: "webp", quality: 100 } },
     { composition: "motion", name: "screenshot PNG (optimizeForSpeed)", shot: { format: "png", optimizeForSpeed: true } },
     { composition: "motion", name: "screencast JPEG q95", shot: { format: "jpeg", quality: 95 }, screencast: true },
@@ -172,7 +183,7 @@ try {
       "frames captured / output": `${r.captured} / ${r.frames}`,
       "wall ms/frame": n1(r.wallMs),
       "Chromium CPU ms/frame": n1(r.cpuMs),
-      "CPU vs before": Number((r.cpuMs / base.cpuMs).toFixed(2)),
+      "CPU vs as filed": Number((r.cpuMs / base.cpuMs).toFixed(2)),
       "CPU by process (ms/frame)": JSON.stringify(r.cpuByProcess),
       "KB/frame": Math.round(r.kbPerFrame),
     })),
@@ -181,11 +192,11 @@ try {
   // ---- 2 + 3. Renders, HyperFrames, parity -----------------------------------------------------
   console.log(`\n2. Renders through the local stack (${FRAMES} frames, 1920×1080 @ ${FPS} fps, quality standard, ${cores} cores)`);
   const rows: RenderRow[] = [];
-  for (const [composition, format, chunks] of [
-    ["motion", "default", 1], ["motion", "default", 2], ["motion", "webp", 1], ["holds", "default", 1], ["motion", "screenshots", 1],
-    ["motion", "one-page", 1],
+  for (const [composition, format, chunks, runs] of [
+    ["motion", "default", 1, 1], ["motion", "default", 2, 2], ["motion", "webp", 1, 1], ["holds", "default", 1, 1], ["motion", "screenshots", 1, 1],
+    ["motion", "one-page", 1, 1], ["motion", "as-filed", 1, 1],
   ] as const) {
-    rows.push(await renderRow(composition, format, chunks));
+    rows.push(...(await renderRows(composition, format, chunks, runs)));
   }
   console.log(`\n3. hyperframes render, same projects, same Chromium`);
   const hf = { motion: await hyperframes("motion"), holds: await hyperframes("holds") };
@@ -196,6 +207,7 @@ try {
       composition: r.composition,
       capture: r.format,
       chunks: r.chunks,
+      run: r.run,
       "wall s": s(r.wallMs),
       "frames captured / output": `${r.captured} / ${r.frames}`,
       "browser ready s": s(r.openMs),
@@ -205,8 +217,8 @@ try {
     });
   }
   console.table(table);
-  const row = (composition: CompositionName, format: CaptureMode, chunks: number) =>
-    rows.find((r) => r.composition === composition && r.format === format && r.chunks === chunks)!;
+  const row = (composition: CompositionName, format: CaptureMode, chunks: number, run: RenderRow["run"] = "cold") =>
+    rows.find((r) => r.composition === composition && r.format === format && r.chunks === chunks && r.run === run)!;
   const motion = row("motion", "default", 1);
   const onePage = row("motion", "one-page", 1);
   // The bare screencast candidate: the stack's default capture without the Worker in between.
@@ -223,6 +235,18 @@ try {
   console.log(`PSNR of the default (screencast, two pages) motion video against the screenshots-only one (one page): min ${screenshots.min} dB, mean ${screenshots.mean} dB (100 = identical)`);
   const lossless = await psnrSummary(row("motion", "webp", 1).video, motion.video);
   console.log(`PSNR of the default (JPEG-captured) motion video against the lossless (WebP-captured) one: min ${lossless.min} dB, mean ${lossless.mean} dB`);
+  const [cold2, warm2] = [row("motion", "default", 2), row("motion", "default", 2, "warm")];
+  console.log(
+    `Warm browsers, motion, 2 chunks: ${s(warm2.wallMs)} s against ${s(cold2.wallMs)} s cold; the slowest browser ready in ` +
+      `${s(warm2.openMs)} s taken from the pool against ${s(cold2.openMs)} s launched`,
+  );
+  const asFiled = row("motion", "as-filed", 1);
+  const filed = await psnrSummary(asFiled.video, motion.video);
+  console.log(
+    `Against the motion render as filed (JPEG q95 screenshots on one page, x264 medium; today's colour path): ` +
+      `${s(motion.wallMs)} s against ${s(asFiled.wallMs)} s (${(asFiled.wallMs / motion.wallMs).toFixed(2)}× as fast), ` +
+      `PSNR of the default video against it min ${filed.min} dB, mean ${filed.mean} dB`,
+  );
 
   // ---- 4. Encoder alone --------------------------------------------------------------------------
   console.log(`\n4. The encoder alone (x264 standard, one segment, JPEG frames of the motion video)`);
@@ -243,7 +267,7 @@ try {
   // default capture (JPEG from the screencast), one browser, and one encoder segment.
   await recordMeasured({
     frames: FRAMES, fps: FPS, width: 1920, height: 1080, cores,
-    rows: rows.filter((r) => r.composition === "motion" && r.format === "default").map((r) => ({
+    rows: rows.filter((r) => r.composition === "motion" && r.format === "default" && r.run === "cold").map((r) => ({
       chunks: r.chunks,
       wallMs: r.wallMs,
       captureOnlyMs: r === motion ? screencastAlone.wallMs * FRAMES : NaN,

@@ -37,6 +37,19 @@ const X264: Record<Quality, { preset: string; crf: number; params?: string }> = 
   standard: { preset: "veryfast", crf: 18, params: "chroma-qp-offset=-2:trellis=1" },
   high: { preset: "slow", crf: 15 },
 };
+/** `standard` as it was before (the reference renderer's own: medium, nothing added, since
+ *  medium lowers the chroma QP and uses trellis by itself). The encoder's X264_STANDARD=medium
+ *  chooses it: about 1.7× the CPU; for comparisons (`npm run bench` makes the video of then). */
+const X264_STANDARD_MEDIUM = { preset: "medium", crf: 18 };
+
+/** Encoder-wide choices read from its environment (the container's, or the local process's). */
+export interface EncoderOptions {
+  x264Standard: "veryfast" | "medium";
+}
+
+export function encoderOptionsFrom(env: Record<string, string | undefined>): EncoderOptions {
+  return { x264Standard: env.X264_STANDARD === "medium" ? "medium" : "veryfast" };
+}
 const VP9: Record<Quality, { deadline: string; cpuUsed: number; crf: number }> = {
   draft: { deadline: "realtime", cpuUsed: 8, crf: 40 },
   standard: { deadline: "good", cpuUsed: 4, crf: 32 },
@@ -99,13 +112,14 @@ function colourArgs(s: SegmentSpec): string[] {
   ];
 }
 
-function codecArgs(s: SegmentSpec): string[] {
+function codecArgs(s: SegmentSpec, options?: EncoderOptions): string[] {
   // One keyframe per segment, at its first frame, in a closed GOP: segments then join by
   // stream copy with no frame depending on a neighbour.
   const gop = ["-g", String(s.frames), "-keyint_min", String(s.frames)];
   switch (s.format) {
     case "mp4": {
-      const q = X264[s.quality];
+      const q: { preset: string; crf: number; params?: string } =
+        s.quality === "standard" && options?.x264Standard === "medium" ? X264_STANDARD_MEDIUM : X264[s.quality];
       return [
         "-c:v", "libx264", "-preset", q.preset, "-crf", String(q.crf),
         ...gop, "-sc_threshold", "0", "-flags", "+cgop", "-x264-params", ["open-gop=0", q.params].filter(Boolean).join(":"),
@@ -137,12 +151,12 @@ export const SEGMENT_EXTENSION = "mkv";
 const DECODERS: Record<InputKind, string> = { jpeg: "mjpeg", png: "png", webp: "webp" };
 
 /** Frames arrive on stdin as concatenated images; the segment is written to `output`. */
-export function segmentArgs(s: SegmentSpec, output: string): string[] {
+export function segmentArgs(s: SegmentSpec, output: string, options?: EncoderOptions): string[] {
   return [
     "-hide_banner", "-loglevel", "error", "-nostdin",
     "-f", "image2pipe", "-framerate", String(s.fps), "-c:v", DECODERS[s.input], "-i", "pipe:0",
     ...colourArgs(s),
-    ...codecArgs(s),
+    ...codecArgs(s, options),
     "-an", "-f", SEGMENT_MUXER, "-y", output,
   ];
 }

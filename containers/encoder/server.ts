@@ -19,6 +19,7 @@ import {
   concatArgs,
   concatList,
   segmentArgs,
+  encoderOptionsFrom,
   CONTENT_TYPES,
   FORMATS,
   INPUTS,
@@ -43,6 +44,8 @@ class HttpError extends Error {
 }
 
 const MAX_FRAMES = 10_000_000;
+/** X264_STANDARD (ffmpeg-args.ts): how `standard` mp4 is encoded; read once at start. */
+const ENCODER_OPTIONS = encoderOptionsFrom(process.env);
 
 // ---------------------------------------------------------------------------------------------
 // Parameters
@@ -134,7 +137,7 @@ async function encodeSegment(req: http.IncomingMessage, res: http.ServerResponse
   const spec = segmentSpec(q);
   await withTempDir(async (dir) => {
     const out = path.join(dir, `segment.${SEGMENT_EXTENSION}`);
-    const ffmpeg = start("ffmpeg", segmentArgs(spec, out));
+    const ffmpeg = start("ffmpeg", segmentArgs(spec, out, ENCODER_OPTIONS));
     killOnAbort(res, ffmpeg);
     // Frames go to FFmpeg as they arrive (pipe() applies backpressure: nothing is buffered).
     let received = 0;

@@ -26,6 +26,8 @@ export interface StackOptions {
   persistTo: string;
   /** Extra `[vars]` for the Worker (e.g. shorter webhook backoff in tests). */
   vars?: Record<string, string>;
+  /** Extra environment for the encoder process (e.g. X264_STANDARD, as a container's envVars). */
+  encoderEnv?: Record<string, string>;
   /** Where child process output goes; defaults to this process's stderr. */
   log?: (line: string) => void;
   /** Aborting it while the stack boots stops what was started (e.g. Ctrl-C during `npm start`). */
@@ -173,7 +175,7 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
     opts.signal?.throwIfAborted();
     encoder = await superviseEncoder({
       port: opts.encoderPort,
-      env: markedEnv(process.env),
+      env: markedEnv({ ...process.env, ...opts.encoderEnv }),
       tmpDir: path.join(os.tmpdir(), `reelflare-encoder-${stackId}`),
       onStart: (child) => pipeOutput(child, "encoder", log),
       log,
