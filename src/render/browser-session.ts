@@ -1,7 +1,7 @@
 // One browser with one page showing a composition, driven through the `browser` binding
-// (Browser Rendering in production, Miniflare's local Chromium in development). The page opens
-// in a browser context of its own, so a browser reused from the pool (./browser-supply.ts)
-// shows it exactly as a new one would. Background tabs are never painted: a second page of the
+// (Browser Rendering in production, Miniflare's local Chromium in development). A browser
+// reused from the pool (./browser-supply.ts) shows the page in a browser context of its own,
+// exactly as a new browser would. Background tabs are never painted: a second page of the
 // same browser opens in a window of its own (openSibling).
 import type { Browser, BrowserContext, CDPSession, Page } from "@cloudflare/puppeteer";
 import { pageDriverSource } from "./page-driver.ts";
@@ -75,7 +75,7 @@ export class CompositionSession {
 
   private readonly options: SessionOptions;
   /** The first page's session owns the browser (and gives it back to where it came from); a
-   *  sibling's closes only its page. */
+   *  sibling's closes only its page. `context` null: the browser's default context. */
   private readonly owner: { supply: BrowserSupply; context: BrowserContext | null } | null;
   /** The browser was taken from the pool, already running. */
   pooledBrowser = false;
@@ -106,16 +106,8 @@ export class CompositionSession {
   }
 
   static async open(supply: BrowserSupply, options: SessionOptions): Promise<CompositionSession> {
-    const { browser, pooled } = await supply.acquire();
-    let context: BrowserContext | null = null;
+    const { browser, pooled, context, page } = await supply.acquire();
     try {
-      // Without a context of its own (a browser that cannot make one), the page goes in the
-      // default one and the browser is not reused.
-      context = await browser.createBrowserContext().catch((err) => {
-        console.warn(`no browser context of its own: ${err instanceof Error ? err.message : err}`);
-        return null;
-      });
-      const page = await (context ?? browser).newPage();
       const session = await CompositionSession.onPage(browser, page, options, { supply, context });
       session.pooledBrowser = pooled;
       return session;
@@ -284,8 +276,9 @@ export class CompositionSession {
 
   /**
    * Closes the page; the owner's session also lets the browser go. `keepWarm` (a step that
-   * ended well) gives it back to the pool once its context, every page of this composition
-   * with it, is closed; otherwise, or when that does not happen in time, the browser is closed.
+   * ended well; its other pages closed first) gives it back to the pool, readied for the next
+   * step and with this composition's context (or, in the default context, its page) closed;
+   * otherwise, or when that does not happen in time, the browser is closed.
    */
   async close(keepWarm = false): Promise<void> {
     this.feed?.stop("closed");
@@ -295,8 +288,11 @@ export class CompositionSession {
       return;
     }
     const { supply, context } = this.owner;
-    const cleared = keepWarm && context !== null && (await settleWithin(context.close(), CLOSE_TIMEOUT_MS));
-    await supply.release(this.browser, cleared);
+    const keep =
+      keepWarm &&
+      (await supply.prepareNext(this.browser)) &&
+      (await settleWithin(context ? context.close() : this.page.close(), CLOSE_TIMEOUT_MS));
+    await supply.release(this.browser, keep);
   }
 
   /** Evaluates in the page. What the page throws is the composition's fault, not the browser's. */

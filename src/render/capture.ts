@@ -176,9 +176,11 @@ export async function captureChunk(env: Env, renderId: string, chunkIndex: numbe
     }
 
     // Every frame is taken: the browser goes now, not after the encoder's tail (browser time is
-    // what Browser Rendering bills, and a finished render must leave no browser behind).
+    // what Browser Rendering bills, and a finished render must leave no browser behind) — closed,
+    // or readied for the next step and kept warm, while the encoder finishes and the segment is
+    // stored; the step ends once it has gone (finally, below).
     await recordSessionWarnings(job, session);
-    await closeSession(!watch.signal.aborted);
+    void closeSession(!watch.signal.aborted);
     const segment = await encoded;
     logChunkTiming(renderId, chunkIndex, chunk.endFrame - chunk.startFrame, {
       ...timing,

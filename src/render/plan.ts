@@ -30,6 +30,8 @@ export async function planRender(env: Env, renderId: string): Promise<void> {
   /** The planning browser, kept open to capture the first chunk when the page already has the
    *  plan's size: one browser launch and page load fewer per render. */
   let warm: CompositionSession | null = null;
+  /** The planning browser, closed or kept warm once the captures are on their way. */
+  let release: (() => Promise<void>) | null = null;
   if (!plan) {
     const options = await sessionOptionsFor(config, spec, { ...DEFAULT_SIZE, deviceScaleFactor: 1 });
     const browsers = BrowserSupply.of(env);
@@ -115,13 +117,19 @@ export async function planRender(env: Env, renderId: string): Promise<void> {
         handedOver = true;
       }
     } finally {
-      if (!handedOver) await session.close(planned);
+      // Planned, the browser goes (or is kept warm) after the captures are sent, not before.
+      if (!handedOver && plan) release = () => session.close(planned);
+      else if (!handedOver) await session.close(planned);
     }
   }
   // Re-sending on a duplicate plan delivery is harmless: capture skips chunks already done.
   const captures = plan.chunks.filter((c) => c.status !== "done" && !(warm && c.index === 0));
-  if (captures.length) {
-    await env.RENDER_QUEUE.sendBatch(captures.map((c) => ({ body: { kind: "capture" as const, renderId, chunkIndex: c.index } })));
+  try {
+    if (captures.length) {
+      await env.RENDER_QUEUE.sendBatch(captures.map((c) => ({ body: { kind: "capture" as const, renderId, chunkIndex: c.index } })));
+    }
+  } finally {
+    await release?.();
   }
   if (warm) await captureFirstChunk(env, renderId, warm);
 }
