@@ -9,21 +9,21 @@ export const MEASURED: Measured = {
   "fps": 30,
   "width": 1920,
   "height": 1080,
-  "captureMsPerFrame": 33.6,
-  "captureCpuSPerFrame": 0.035,
-  "encodeMsPerFrame": 10.1,
-  "encodeCpuSPerFrame": 0.0158,
+  "captureMsPerFrame": 33.7,
+  "captureCpuSPerFrame": 0.0353,
+  "encodeMsPerFrame": 9.6,
+  "encodeCpuSPerFrame": 0.0144,
   "renders": [
     {
       "chunks": 1,
-      "wallS": 10.6
+      "wallS": 10.9
     },
     {
       "chunks": 2,
-      "wallS": 15.7
+      "wallS": 13.9
     }
   ],
-  "hyperframesS": 21.9,
+  "hyperframesS": 20.6,
   "browserStartS": null,
   "finalizeS": null
 };
