@@ -27,6 +27,7 @@ import { zipSync } from "fflate";
 import { startLocalStack } from "./lib/local-stack.ts";
 import { ApiClient } from "./lib/api-client.ts";
 import { projectRoot } from "./lib/paths.ts";
+import { chunkTimings } from "./lib/chunk-timing.ts";
 import { progressBar } from "./lib/progress-bar.ts";
 import { recordMeasured } from "./lib/bench-measured.ts";
 import { compositionFiles, type CompositionName } from "./lib/bench-compositions.ts";
@@ -128,7 +129,7 @@ async function renderOnce(client: ApiClient, logs: string[], composition: Compos
   const video = path.join(work, `${composition}-${format}-${chunks}-${run}.mp4`);
   await fs.writeFile(video, new Uint8Array(await (await fetch(render.video_url!)).arrayBuffer()));
   const lines = logs.filter((l) => l.includes("[chunk-timing]") && l.includes(render_id));
-  const timings = lines.map((l) => JSON.parse(/\[chunk-timing\] (\{[^}]*\})/.exec(l)![1]!) as { frames: number; captured: number; openMs: number; totalMs: number });
+  const timings = chunkTimings(lines);
   for (const line of lines) console.log(`    ${line.replace(/^.*\[chunk-timing\] \{[^}]*\} /, "")}`);
   return {
     composition, format, chunks, run, wallMs, video,

@@ -20,6 +20,11 @@ export interface StackProcess {
 }
 
 /** `REELFLARE_STACK_ID=<id>`: what a stack's processes carry in their environment. */
+/** A Chromium process: the browser, its helpers and crash handlers (run from /usr/lib/chromium/). */
+export function isChromium(p: StackProcess): boolean {
+  return p.name === "chromium" || p.command.startsWith("/usr/lib/chromium/");
+}
+
 export function stackMarker(id: string): string {
   return `${STACK_ENV}=${id}`;
 }

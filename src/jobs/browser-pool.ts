@@ -10,6 +10,7 @@
 import puppeteer from "@cloudflare/puppeteer";
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env.ts";
+import { settledWithin } from "../lib/time-limit.ts";
 
 /** Session id → the time (epoch ms) the browser is closed if nobody takes it. */
 type Idle = Record<string, number>;
@@ -71,9 +72,8 @@ export class BrowserPool extends DurableObject<Env> {
 
 /** Connects to an idle browser only to close it; one already gone is fine. */
 async function closeSession(binding: Fetcher, sessionId: string): Promise<void> {
-  const closing = puppeteer
-    .connect(binding, sessionId)
-    .then((browser) => browser.close())
-    .catch(() => {});
-  await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, CLOSE_TIMEOUT_MS))]);
+  await settledWithin(
+    puppeteer.connect(binding, sessionId).then((browser) => browser.close()),
+    CLOSE_TIMEOUT_MS,
+  );
 }

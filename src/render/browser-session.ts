@@ -16,6 +16,7 @@ import { ScreencastFeed } from "./screencast.ts";
 import { fontsBaseUrl } from "./fonts/font-css.ts";
 import { pageFontsSource } from "./fonts/page-fonts.ts";
 import type { BrowserSupply } from "./browser-supply.ts";
+import { settledWithin } from "../lib/time-limit.ts";
 
 export { CompositionError };
 
@@ -284,14 +285,14 @@ export class CompositionSession {
     this.feed?.stop("closed");
     this.guard.close();
     if (!this.owner) {
-      await settleWithin(this.page.close(), CLOSE_TIMEOUT_MS);
+      await settledWithin(this.page.close(), CLOSE_TIMEOUT_MS);
       return;
     }
     const { supply, context } = this.owner;
     const keep =
       keepWarm &&
       (await supply.prepareNext(this.browser)) &&
-      (await settleWithin(context ? context.close() : this.page.close(), CLOSE_TIMEOUT_MS));
+      (await settledWithin(context ? context.close() : this.page.close(), CLOSE_TIMEOUT_MS));
     await supply.release(this.browser, keep);
   }
 
@@ -354,15 +355,4 @@ async function sandboxRequests(
     }
   });
   await cdp.send("Fetch.enable", { patterns: [{ urlPattern: "*" }] });
-}
-
-/** Whether `closing` finished within `ms` (false when it failed or took longer). */
-async function settleWithin(closing: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([closing.then(() => true, () => false), late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

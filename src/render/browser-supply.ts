@@ -11,6 +11,7 @@ import puppeteer, { type Browser, type BrowserContext, type Page } from "@cloudf
 import type { Env } from "../env.ts";
 import { configFrom } from "../config.ts";
 import type { BrowserPool } from "../jobs/browser-pool.ts";
+import { settledWithin, within } from "../lib/time-limit.ts";
 
 export interface BrowserLease {
   browser: Browser;
@@ -122,7 +123,7 @@ export class BrowserSupply {
         console.warn(`a browser could not be kept warm (${err instanceof Error ? err.message : err}); closing it`);
       }
     }
-    await within(browser.close(), CLOSE_TIMEOUT_MS, "closing the browser").catch(() => {});
+    await settledWithin(browser.close(), CLOSE_TIMEOUT_MS);
   }
 }
 
@@ -135,17 +136,4 @@ async function blankPageInOwnContext(browser: Browser): Promise<{ context: Brows
   }
   const context = await browser.createBrowserContext();
   return { context, page: await context.newPage() };
-}
-
-/** `promise`, or a rejection naming `what` after `ms`. */
-async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -117,8 +117,8 @@ export async function planRender(env: Env, renderId: string): Promise<void> {
         handedOver = true;
       }
     } finally {
-      // Planned, the browser goes (or is kept warm) after the captures are sent, not before.
-      if (!handedOver && plan) release = () => session.close(planned);
+      // Planned, the browser is kept warm, after the captures are sent rather than before.
+      if (!handedOver && plan) release = () => session.close(true);
       else if (!handedOver) await session.close(planned);
     }
   }

@@ -9,7 +9,8 @@ import path from "node:path";
 import { zipSync, strToU8 } from "fflate";
 import { bootStack, type E2EStack } from "./local-stack.ts";
 import { expectColour, pixelAt } from "../support/media.ts";
-import type { StackProcess } from "../../scripts/lib/stack-processes.ts";
+import { isChromium } from "../../scripts/lib/stack-processes.ts";
+import { chunkTimings } from "../../scripts/lib/chunk-timing.ts";
 
 const WARM_S = 6;
 const FRESH = [20, 160, 60];
@@ -30,23 +31,10 @@ const composition = zipSync({
 </body></html>`),
 });
 
-const isBrowser = (p: StackProcess) => p.name === "chromium" || p.command.startsWith("/usr/lib/chromium/");
-
-interface ChunkTiming {
-  renderId: string;
-  pooled: boolean;
-  warm: boolean;
-  openMs: number;
-}
 
 describe("warm browsers", () => {
   let stack: E2EStack;
-  const timings = (renderId: string): ChunkTiming[] =>
-    stack.logs.flatMap((l) => {
-      const m = /\[chunk-timing\] (\{[^}]*\})/.exec(l);
-      const t = m ? (JSON.parse(m[1]!) as ChunkTiming) : null;
-      return t && t.renderId === renderId ? [t] : [];
-    });
+  const timings = (renderId: string) => chunkTimings(stack.logs, renderId);
 
   async function renderOnce(): Promise<{ id: string; video: string }> {
     const render = await stack.client.renderZip(composition, { fps: 10, quality: "standard" });
@@ -69,7 +57,7 @@ describe("warm browsers", () => {
     // The plan step's browser (320×180 is not its size) went back to the pool, and the chunk took it.
     expect(timings(first.id).map((t) => t.pooled)).toEqual([true]);
     expectColour(await pixelAt(first.video, 0.5, 160, 90), FRESH, "first render");
-    expect((await stack.processes()).some(isBrowser), "a browser is kept warm").toBe(true);
+    expect((await stack.processes()).some(isChromium), "a browser is kept warm").toBe(true);
 
     const second = await renderOnce();
     expect(timings(second.id).map((t) => t.pooled)).toEqual([true]);
@@ -81,9 +69,9 @@ describe("warm browsers", () => {
     // Nobody takes it: closed WARM_S after the last step, by the pool's alarm.
     const released = Date.now();
     const deadline = released + (WARM_S + 10) * 1000;
-    while ((await stack.processes()).some(isBrowser) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    while ((await stack.processes()).some(isChromium) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
     const closedAfterS = (Date.now() - released) / 1000;
     console.log(`[pool] the idle browser closed ${closedAfterS.toFixed(1)} s after the last render`);
-    expect((await stack.processes()).filter(isBrowser)).toEqual([]);
+    expect((await stack.processes()).filter(isChromium)).toEqual([]);
   });
 });

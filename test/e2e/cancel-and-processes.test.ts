@@ -9,7 +9,7 @@ import { bootStack, freePort, type E2EStack } from "./local-stack.ts";
 import { probeVideo } from "../support/media.ts";
 import { localR2Keys } from "../support/r2-local.ts";
 import { startLocalStack } from "../../scripts/lib/local-stack.ts";
-import { listStackProcesses, type StackProcess } from "../../scripts/lib/stack-processes.ts";
+import { isChromium, listStackProcesses, type StackProcess } from "../../scripts/lib/stack-processes.ts";
 import type { ApiClient } from "../../scripts/lib/api-client.ts";
 
 /** A 320×180 composition of `seconds` (at 10 fps: ten frames a second to capture). Its clock is
@@ -34,7 +34,6 @@ function composition(seconds: number): Uint8Array {
   return zipSync({ "index.html": strToU8(html) });
 }
 
-const isBrowser = (p: StackProcess) => p.name === "chromium" || p.command.startsWith("/usr/lib/chromium/");
 const isFfmpeg = (p: StackProcess) => p.name === "ffmpeg";
 
 async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
@@ -61,8 +60,8 @@ async function waitForCapture(stack: E2EStack, renderId: string, minProgress: nu
       const render = await stack.client.getRender(renderId);
       if (render.status === "failed" || render.status === "completed") throw new Error(`render ended early: ${render.status} ${render.failure_message ?? ""}`);
       const running = await stack.processes();
-      seen = `${render.status} ${render.progress}, ${running.filter(isBrowser).length} browser and ${running.filter(isFfmpeg).length} FFmpeg processes`;
-      return render.progress >= minProgress && running.some(isBrowser) && running.some(isFfmpeg);
+      seen = `${render.status} ${render.progress}, ${running.filter(isChromium).length} browser and ${running.filter(isFfmpeg).length} FFmpeg processes`;
+      return render.progress >= minProgress && running.some(isChromium) && running.some(isFfmpeg);
     }, 120_000);
   } catch (err) {
     throw new Error(`${(err as Error).message} (last seen: ${seen})\n${stack.logs.slice(-25).join("\n")}`);
@@ -100,7 +99,7 @@ describe("cancelling and a dying encoder", () => {
     expect(res.status).toBeLessThan(300);
     await waitFor("the capture's browser and FFmpeg to go", async () => {
       const running = await stack.processes();
-      return !running.some(isBrowser) && !running.some(isFfmpeg);
+      return !running.some(isChromium) && !running.some(isFfmpeg);
     }, 10_000);
     const stoppedMs = Date.now() - deleted;
     console.log(`[cancel] browser and FFmpeg gone ${stoppedMs} ms after DELETE`);
@@ -113,7 +112,7 @@ describe("cancelling and a dying encoder", () => {
     const next = await stack.client.renderZip(composition(1), { fps: 10, quality: "draft" });
     expect(next.status, next.failure_message ?? "").toBe("completed");
     expect(next.frame_count).toBe(10);
-    expect((await stack.processes()).filter((p) => isBrowser(p) || isFfmpeg(p))).toEqual([]);
+    expect((await stack.processes()).filter((p) => isChromium(p) || isFfmpeg(p))).toEqual([]);
   });
 
   it("a render whose encoder is killed mid-capture completes, and so does the next", async () => {

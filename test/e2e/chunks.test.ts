@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { zipSync, strToU8 } from "fflate";
 import { bootStack } from "./local-stack.ts";
+import { chunkTimings } from "../../scripts/lib/chunk-timing.ts";
 import { decodeFrames, expectColour, framePsnr, pixelAt, probeVideo } from "../support/media.ts";
 
 // 3 s at 10 fps: a box crosses the frame and the frame number is written on every frame,
@@ -78,7 +79,7 @@ let hung: { status: string; failure_message: string | null } | undefined;
 let healthAfterHang = 0;
 
 /** The chunk-timing figures logged while `label` rendered (see src/render/capture.ts). */
-const timings = (label: string) => chunkLogs[label]!.map((l) => JSON.parse(/\[chunk-timing\] (\{[^}]*\})/.exec(l)![1]!));
+const timings = (label: string) => chunkTimings(chunkLogs[label]!);
 
 /** Renders `html` on a running stack; its video goes to outputs[label], its chunk timings to
  *  chunkLogs[label]. */
