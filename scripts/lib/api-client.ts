@@ -1,5 +1,6 @@
 // A minimal client of the public API, used by `npm start` (to render the example) and by the
 // end-to-end tests — it does exactly what an external client would.
+import { sseReader } from "./sse-reader.ts";
 export interface ClientOptions {
   apiUrl: string;
   apiKey: string;
@@ -80,5 +81,26 @@ export class ApiClient {
       if (Date.now() > deadline) throw new Error(`render ${id} still ${render.status} after ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, pollMs));
     }
+  }
+
+  /**
+   * Follows the render's event stream (SSE) until it ends, then reads the render once. Unlike
+   * polling, it adds no requests while the render runs, so a benchmark's client does not load
+   * the machine it measures, and the end is seen the moment the service reports it.
+   */
+  async watchRender(id: string, onProgress: (r: Pick<RenderDetail, "status" | "progress" | "eta_seconds">) => void = () => {}, timeoutMs = 10 * 60_000): Promise<RenderDetail> {
+    const abort = AbortSignal.timeout(timeoutMs);
+    const res = await fetch(`${this.opts.apiUrl}/v3/hyperframes/renders/${id}/events`, { headers: { "x-api-key": this.opts.apiKey }, signal: abort });
+    if (!res.ok || !res.body) throw new Error(`events of render ${id}: ${res.status} ${await res.text()}`);
+    const events = sseReader(res);
+    try {
+      for (let event = await events.next(); event; event = await events.next()) {
+        onProgress(event.data as Pick<RenderDetail, "status" | "progress" | "eta_seconds">);
+        if (event.data.status === "completed" || event.data.status === "failed") break;
+      }
+    } finally {
+      await events.close();
+    }
+    return this.getRender(id);
   }
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { env, SELF } from "cloudflare:test";
 import { renderJob } from "../../src/jobs/job-stub.ts";
 import { api, createAccount, createRender, uploadProject } from "./helpers.ts";
-import { sseReader } from "./sse-reader.ts";
+import { sseReader } from "../../scripts/lib/sse-reader.ts";
 
 const SCENE = `import { Render, Clip, Title } from "vargai/react";
 export default (<Render width={320} height={180} fps={10}><Clip duration={1}><Title>Hi</Title></Clip></Render>);`;

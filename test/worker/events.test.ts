@@ -3,7 +3,7 @@ import { env } from "cloudflare:test";
 import { renderJob } from "../../src/jobs/job-stub.ts";
 import { pendingChunks } from "../../src/render/chunks.ts";
 import { api, createAccount, createRender, uploadProject } from "./helpers.ts";
-import { sseReader } from "./sse-reader.ts";
+import { sseReader } from "../../scripts/lib/sse-reader.ts";
 
 async function newRender() {
   const { key } = await createAccount();

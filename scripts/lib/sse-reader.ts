@@ -13,6 +13,10 @@ export function sseReader(res: Response) {
   const raw: string[] = [];
   return {
     raw,
+    /** Stops reading (the connection closes). */
+    async close(): Promise<void> {
+      await reader.cancel().catch(() => {});
+    },
     async next(): Promise<SseEvent | null> {
       for (;;) {
         const end = buffer.indexOf("\n\n");
