@@ -88,7 +88,8 @@ if (process.env.SKIP_EXAMPLE !== "1") {
     });
     console.log(`rendering examples/hello as ${render_id}…`);
     const bar = progressBar("  hello");
-    const render = await client.waitForRender(render_id, (r) => bar.update({ status: r.status, progress: r.progress, etaSeconds: r.eta_seconds }));
+    // Live progress from the render's event stream, as a client of the API would follow it.
+    const render = await client.watchRender(render_id, (r) => bar.update({ status: r.status, progress: r.progress, etaSeconds: r.eta_seconds }));
     bar.done();
     if (render.status !== "completed" || !render.video_url) {
       throw new Error(`example render failed: ${render.failure_message}`);

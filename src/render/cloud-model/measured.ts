@@ -9,10 +9,10 @@ export const MEASURED: Measured = {
   "fps": 30,
   "width": 1920,
   "height": 1080,
-  "captureMsPerFrame": 33.7,
-  "captureCpuSPerFrame": 0.0353,
-  "encodeMsPerFrame": 9.6,
-  "encodeCpuSPerFrame": 0.0144,
+  "captureMsPerFrame": 33.5,
+  "captureCpuSPerFrame": 0.0344,
+  "encodeMsPerFrame": 9.4,
+  "encodeCpuSPerFrame": 0.0148,
   "renders": [
     {
       "chunks": 1,
@@ -20,10 +20,10 @@ export const MEASURED: Measured = {
     },
     {
       "chunks": 2,
-      "wallS": 13.9
+      "wallS": 14.4
     }
   ],
-  "hyperframesS": 20.6,
+  "hyperframesS": 22.3,
   "browserStartS": null,
   "finalizeS": null
 };
