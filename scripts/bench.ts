@@ -33,6 +33,7 @@ import { recordMeasured } from "./lib/bench-measured.ts";
 import { compositionFiles, type CompositionName } from "./lib/bench-compositions.ts";
 import { measureCandidate, type Candidate, type CandidateResult } from "./lib/capture-candidates.ts";
 import { measureEncoder, type EncoderRun } from "./lib/bench-encoder.ts";
+import { machineBusyCoreSeconds } from "./lib/proc.ts";
 import { framePsnr, psnrStats } from "../test/support/media.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -82,6 +83,11 @@ interface RenderRow {
   openMs: number;
   /** The capture loop's own time per frame, chunks added up (chunk-timing totalMs). */
   loopMsPerFrame: number;
+  /** Busy core-seconds of the whole machine during the render. */
+  cpuS: number;
+  /** Submit → first frame and last chunk's end → completed (one chunk: the render's phases). */
+  startS: number;
+  finalizeS: number;
   video: string;
 }
 
@@ -93,6 +99,8 @@ type CaptureMode = "default" | "one-page" | "screenshots" | "webp" | "as-filed";
 
 async function renderRows(composition: CompositionName, format: CaptureMode, chunks: number, runs: 1 | 2 = 1): Promise<RenderRow[]> {
   const logs: string[] = [];
+  /** When each chunk-timing line arrived (the chunk's end), for the render's phases. */
+  const arrived = new Map<string, number>();
   const stack = await startLocalStack({
     port: 8897,
     encoderPort: 8898,
@@ -104,19 +112,31 @@ async function renderRows(composition: CompositionName, format: CaptureMode, chu
       CAPTURE_PAGES: format === "default" || format === "webp" ? "2" : "1",
     },
     encoderEnv: format === "as-filed" ? { X264_STANDARD: "medium" } : {},
-    log: (l) => logs.push(l),
+    log: (l) => {
+      logs.push(l);
+      if (l.includes("[chunk-timing]")) arrived.set(l, performance.now());
+    },
   });
   try {
     const rows: RenderRow[] = [];
-    for (const run of (["cold", "warm"] as const).slice(0, runs)) rows.push(await renderOnce(new ApiClient(stack), logs, composition, format, chunks, run));
+    for (const run of (["cold", "warm"] as const).slice(0, runs)) rows.push(await renderOnce(new ApiClient(stack), logs, arrived, composition, format, chunks, run));
     return rows;
   } finally {
     await stack.stop();
   }
 }
 
-async function renderOnce(client: ApiClient, logs: string[], composition: CompositionName, format: CaptureMode, chunks: number, run: RenderRow["run"]): Promise<RenderRow> {
+async function renderOnce(
+  client: ApiClient,
+  logs: string[],
+  arrived: Map<string, number>,
+  composition: CompositionName,
+  format: CaptureMode,
+  chunks: number,
+  run: RenderRow["run"],
+): Promise<RenderRow> {
   const { asset_id } = await client.uploadZip(projects[composition].zip);
+  const cpuBefore = await machineBusyCoreSeconds();
   const started = performance.now();
   const { render_id } = await client.createRender({ project: { type: "asset_id", asset_id }, fps: FPS, quality: "standard" });
   const bar = progressBar(`  ${composition}, ${format}, ${chunks} chunk(s), ${run}`);
@@ -125,15 +145,20 @@ async function renderOnce(client: ApiClient, logs: string[], composition: Compos
   // every 100 ms cost the Worker about 1 core-second per 10 s render, and the render 0.45 s.
   const render = await client.watchRender(render_id, (r) => bar.update({ status: r.status, progress: r.progress, etaSeconds: r.eta_seconds }));
   bar.done();
-  const wallMs = performance.now() - started;
+  const ended = performance.now();
+  const wallMs = ended - started;
+  const cpuS = (await machineBusyCoreSeconds()) - cpuBefore;
   if (render.status !== "completed") throw new Error(`render failed: ${render.failure_message}`);
   const video = path.join(work, `${composition}-${format}-${chunks}-${run}.mp4`);
   await fs.writeFile(video, new Uint8Array(await (await fetch(render.video_url!)).arrayBuffer()));
   const lines = logs.filter((l) => l.includes("[chunk-timing]") && l.includes(render_id));
   const timings = chunkTimings(lines);
+  const lastChunkEnd = Math.max(...lines.map((l) => arrived.get(l) ?? ended));
+  const finalizeS = (ended - lastChunkEnd) / 1000;
   for (const line of lines) console.log(`    ${line.replace(/^.*\[chunk-timing\] \{[^}]*\} /, "")}`);
   return {
-    composition, format, chunks, run, wallMs, video,
+    composition, format, chunks, run, wallMs, video, cpuS, finalizeS,
+    startS: wallMs / 1000 - finalizeS - Math.max(...timings.map((t) => t.totalMs)) / 1000,
     frames: timings.reduce((a, t) => a + t.frames, 0),
     captured: timings.reduce((a, t) => a + t.captured, 0),
     openMs: Math.max(...timings.map((t) => t.openMs)),
@@ -266,6 +291,12 @@ try {
     `Warm browsers, motion, 2 chunks: ${s(warm2.wallMs)} s against ${s(cold2.wallMs)} s cold; the slowest browser ready in ` +
       `${s(warm2.openMs)} s taken from the pool against ${s(cold2.openMs)} s launched`,
   );
+  const cold2cpu = row("motion", "default", 2).cpuS;
+  console.log(
+    `The default motion render's phases, 1 chunk: ${s(motion.startS * 1000)} s submit → first frame, ${n1(motion.loopMsPerFrame)} ms a frame ` +
+      `captured, ${s(motion.finalizeS * 1000)} s last frame → completed; the machine's busy CPU ${n1(motion.cpuS)} core-s ` +
+      `(${n1((motion.cpuS * 1000) / FRAMES)} ms a frame) against ${n1(cold2cpu)} core-s at 2 chunks`,
+  );
   const asFiled = row("motion", "as-filed", 1);
   const filed = await psnrSummary(asFiled.video, motion.video);
   console.log(
@@ -300,8 +331,10 @@ try {
       captureCpu: r === motion ? (screencastAlone.cpuMs * FRAMES) / 1000 : NaN,
       encodeOnlyMs: r === motion ? encoder[0]!.wallMs : NaN,
       encodeCpu: r === motion ? encoder[0]!.cpuMs / 1000 : NaN,
+      renderCpu: r.cpuS,
     })),
     hyperframesMs: hf.motion.video ? hf.motion.ms : null,
+    localRender: { startS: motion.startS, loopMsPerFrame: motion.loopMsPerFrame, finalizeS: motion.finalizeS },
   });
 } finally {
   fileServer.close();

@@ -15,7 +15,9 @@ export interface BenchRun {
   height: number;
   cores: number;
   /** The bench's rows: per chunk count, wall times (ms) and busy core-seconds. */
-  rows: ReadonlyArray<{ chunks: number; wallMs: number; captureOnlyMs: number; encodeOnlyMs: number; captureCpu: number; encodeCpu: number }>;
+  rows: ReadonlyArray<{ chunks: number; wallMs: number; captureOnlyMs: number; encodeOnlyMs: number; captureCpu: number; encodeCpu: number; renderCpu?: number }>;
+  /** The one-chunk render's phases through the local stack, seconds (see measured-schema.ts). */
+  localRender?: { startS: number; loopMsPerFrame: number; finalizeS: number };
   hyperframesMs: number | null;
   date?: Date;
 }
@@ -39,10 +41,23 @@ export function measuredFrom(run: BenchRun): Measured | null {
     captureCpuSPerFrame: round(one.captureCpu / run.frames, 4),
     encodeMsPerFrame: round(one.encodeOnlyMs / run.frames, 1),
     encodeCpuSPerFrame: round(one.encodeCpu / run.frames, 4),
-    renders: run.rows.map((r) => ({ chunks: r.chunks, wallS: round(r.wallMs / 1000, 1) })),
+    renders: run.rows.map((r) => ({
+      chunks: r.chunks,
+      wallS: round(r.wallMs / 1000, 1),
+      ...(r.renderCpu !== undefined ? { cpuS: round(r.renderCpu, 2) } : {}),
+    })),
     hyperframesS: run.hyperframesMs === null ? null : round(run.hyperframesMs / 1000, 1),
     browserStartS: null,
     finalizeS: null,
+    ...(run.localRender
+      ? {
+          localRender: {
+            startS: round(run.localRender.startS, 2),
+            loopMsPerFrame: round(run.localRender.loopMsPerFrame, 1),
+            finalizeS: round(run.localRender.finalizeS, 2),
+          },
+        }
+      : {}),
   });
 }
 

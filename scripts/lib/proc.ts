@@ -17,3 +17,11 @@ export async function processPeakRssKb(pid: number | string): Promise<number | n
   const match = status === null ? null : /VmHWM:\s+(\d+)/.exec(status);
   return match ? Number(match[1]) : null;
 }
+
+/** Busy core-seconds of the whole machine since boot, all cores together (/proc/stat, in
+ *  USER_HZ = 1/100 s): user, nice, system, irq, softirq and steal; idle and iowait left out. */
+export async function machineBusyCoreSeconds(): Promise<number> {
+  const fields = (await fs.readFile("/proc/stat", "utf8")).split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = fields;
+  return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / 100;
+}

@@ -103,6 +103,35 @@ describe("cost model and chunk choice (local profile)", () => {
     expect(chooseChunks(local2, MEASURED, { frames: 90, pixels: 1280 * 720 }, 30).chunks).toBe(1);
   });
 
+  it("predicts from the local stack's own renders where the bench measured them: their phases, their CPU, and a second chunk that costs more", () => {
+    // A bench run of 300 frames on 2 cores: one chunk took 10.9 s (1.0 s to the first frame,
+    // 32 ms a frame, 0.4 s to completed) and 19.2 core-s; two chunks 14.4 s and 23.7 core-s.
+    const measured = MeasuredSchema.parse({
+      ...MEASURED,
+      cores: 2,
+      frames: 300,
+      renders: [
+        { chunks: 1, wallS: 10.9, cpuS: 19.2 },
+        { chunks: 2, wallS: 14.4, cpuS: 23.7 },
+      ],
+      localRender: { startS: 1.0, loopMsPerFrame: 32, finalizeS: 0.4 },
+    });
+    const profile = localProfile(measured, 2);
+    const [one, two] = [1, 2].map((chunks) => predict(profile, measured, { frames: 300, pixels: HD }, chunks));
+    // One chunk: its phases add up to what was measured, within 5 %.
+    expect(Math.abs(one!.wallS - 10.9) / 10.9).toBeLessThan(0.05);
+    // Two chunks share the same cores with more browsers: slower, as measured.
+    expect(two!.wallS).toBeGreaterThan(one!.wallS);
+    expect(two!.bound).toBe("shared CPU");
+    // So longer renders stay in one chunk on this machine, where the old model split them.
+    for (const seconds of [30, 60, 600]) expect(chooseChunks(profile, measured, { frames: fps30(seconds), pixels: HD }, 30).chunks).toBe(1);
+    // Without the stack's measurements the profile falls back to capture and encode alone.
+    const { localRender: _phases, ...older } = measured;
+    const fallback = localProfile({ ...older, renders: measured.renders.map(({ chunks, wallS }) => ({ chunks, wallS })) }, 2);
+    expect(fallback.sharedCpuSPerFrame).toBeNull();
+    expect(fallback.paceSPerFrame).toBeNull();
+  });
+
   it("is bound by the shared CPU once split: capture plus encode over the cores", () => {
     const p = predict(local2, MEASURED, { frames: 300, pixels: HD }, 3);
     expect(p.bound).toBe("shared CPU");

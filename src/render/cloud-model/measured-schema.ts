@@ -26,13 +26,26 @@ export const MeasuredSchema = z.object({
   encodeCpuSPerFrame: seconds,
   /** Whole renders through the local stack (submit → completed) by chunk count, for checking
    *  the local profile's predictions against what happened. */
-  renders: z.array(z.object({ chunks: z.number().int().positive(), wallS: seconds })),
+  renders: z.array(
+    z.object({
+      chunks: z.number().int().positive(),
+      wallS: seconds,
+      /** Busy core-seconds of the whole machine during the render: locally the browsers, the
+       *  Worker and FFmpeg all share the cores, so this is what a render costs there. */
+      cpuS: seconds.optional(),
+    }),
+  ),
   /** The HyperFrames CLI's own render of the same project on the same machine (null: failed). */
   hyperframesS: seconds.nullable(),
   /** Not measured by the bench yet (null): a browser's launch + page load, and finalize (join
    *  segments + upload). The model then uses its profile's assumption. */
   browserStartS: seconds.nullable(),
   finalizeS: seconds.nullable(),
+  /** The one-chunk render through the local stack, in its phases: submit → first frame (queue
+   *  hop, browser launch, page load, probe), the capture loop's wall ms per frame (pages side by
+   *  side, sharing the cores with FFmpeg and the Worker), last frame → completed (finalize).
+   *  What the local profile predicts from; absent in older runs. */
+  localRender: z.object({ startS: seconds, loopMsPerFrame: seconds, finalizeS: seconds }).optional(),
 });
 
 export type Measured = z.infer<typeof MeasuredSchema>;

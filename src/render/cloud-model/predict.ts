@@ -65,15 +65,15 @@ export function sizeFactor(measured: Measured, pixels: number | undefined): numb
 }
 
 /** Seconds one browser takes per frame, encoder contention aside. */
-export function browserSecondsPerFrame(measured: Measured, job: RenderJob): number {
-  return (measured.captureMsPerFrame / 1000) * sizeFactor(measured, job.pixels);
+export function browserSecondsPerFrame(profile: Profile, measured: Measured, job: RenderJob): number {
+  return (profile.paceSPerFrame ?? measured.captureMsPerFrame / 1000) * sizeFactor(measured, job.pixels);
 }
 
 /** Seconds per frame of each chunk while `browsers` chunks capture at once: the browser's pace,
  *  or the encoder's when one segment's instance, or the whole pool, cannot keep up. */
 export function chunkSecondsPerFrame(profile: Profile, measured: Measured, job: RenderJob, browsers: number): number {
   const encodeCpu = measured.encodeCpuSPerFrame * sizeFactor(measured, job.pixels);
-  return Math.max(browserSecondsPerFrame(measured, job), encodeCpu / profile.segmentVcpu, (browsers * encodeCpu) / profile.encoderVcpu);
+  return Math.max(browserSecondsPerFrame(profile, measured, job), encodeCpu / profile.segmentVcpu, (browsers * encodeCpu) / profile.encoderVcpu);
 }
 
 /** Seconds the encoder still works after a chunk's last frame (its lookahead). */
@@ -88,9 +88,10 @@ export function predict(profile: Profile, measured: Measured, job: RenderJob, ch
   const waves = Math.ceil(chunks / browsers);
   const encodeCpuPerFrame = measured.encodeCpuSPerFrame * size;
   // Every open browser feeds its own segment; when the encoder cannot keep up, capture waits on it.
-  const paced = browserSecondsPerFrame(measured, job);
+  const paced = browserSecondsPerFrame(profile, measured, job);
   const secondsPerFrame = chunkSecondsPerFrame(profile, measured, job, browsers);
-  const tail = encoderTailS(measured, job);
+  // A pace measured in place (the local stack's capture loop) already ends with the encoder's tail.
+  const tail = profile.paceSPerFrame === null ? encoderTailS(measured, job) : 0;
   // The planning browser captures the first chunk (src/render/plan.ts; at 1920×1080, the size
   // it opens pages at, which the predicted table is about). The other chunks take idle browsers
   // from the pool first (no launch), then launch the rest, the first right after planning, so
@@ -104,11 +105,16 @@ export function predict(profile: Profile, measured: Measured, job: RenderJob, ch
   const reusedChunkS = Math.max(profile.reuseStartS, profile.encoderStartS) + framesS;
   const slowest = Math.max(firstChunkS, reused > 0 ? reusedChunkS : 0, launches > 0 ? stagger + chunkS : 0);
   const paceS = slowest + (waves - 1) * (launches > 0 ? chunkS : firstChunkS);
+  // Where cores are shared, all the CPU the render needs spread over them: as the bench measured
+  // whole renders (the first browser's start included; each further chunk adds its browser,
+  // pages and contention per frame), else capture plus encode alone and each start.
   const cpuS =
     profile.sharedCores === null
       ? 0
-      : (job.frames * (measured.captureCpuSPerFrame * size + encodeCpuPerFrame) + (chunks - reused) * profile.browserStartCpuS) /
-        profile.sharedCores;
+      : profile.sharedCpuSPerFrame !== null
+        ? (job.frames * size * (profile.sharedCpuSPerFrame + (chunks - 1) * profile.extraChunkCpuSPerFrame)) / profile.sharedCores
+        : (job.frames * (measured.captureCpuSPerFrame * size + encodeCpuPerFrame) + (chunks - reused) * profile.browserStartCpuS) /
+          profile.sharedCores;
   const captureS = Math.max(paceS, cpuS);
   const planS = profile.hopS + (profile.idleBrowsers > 0 ? profile.reuseStartS : profile.browserStartS);
   const finalizeS = profile.hopS + profile.finalizeFixedS + (job.frames * profile.joinMsPerFrame) / 1000;

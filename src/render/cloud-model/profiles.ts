@@ -21,6 +21,15 @@ export interface Profile {
   keepWarmS: number;
   /** Core-seconds one browser start costs when cores are shared (local); 0 on Cloudflare. */
   browserStartCpuS: number;
+  /** One browser's wall seconds per 1080p frame where it was measured in place (the local
+   *  stack's capture loop); null: the bench's capture alone (measured.captureMsPerFrame). */
+  paceSPerFrame: number | null;
+  /** Where cores are shared: the whole render's core-seconds per 1080p frame as measured (its
+   *  one browser start included), and what each chunk beyond the first adds per frame (more
+   *  browsers and pages contending). Null: capture alone plus encode alone, plus browserStartCpuS
+   *  per start. */
+  sharedCpuSPerFrame: number | null;
+  extraChunkCpuSPerFrame: number;
   /** Cores shared by every browser and the encoder; null when each has its own (Cloudflare). */
   sharedCores: number | null;
   /** vCPU the encoder pool gives a render (Cloudflare); Infinity when cores are shared. */
@@ -62,6 +71,9 @@ export function cloudflareProfile(measured: Measured): Profile {
     reuseStartS: BROWSER.reuseStartS,
     keepWarmS: DEPLOYMENT.browserWarmS,
     browserStartCpuS: 0,
+    paceSPerFrame: null,
+    sharedCpuSPerFrame: null,
+    extraChunkCpuSPerFrame: 0,
     sharedCores: null,
     encoderVcpu: DEPLOYMENT.encoderPool * CONTAINERS.instance.vcpu,
     segmentVcpu: CONTAINERS.instance.vcpu,
@@ -82,29 +94,42 @@ export function cloudflareProfile(measured: Measured): Profile {
   };
 }
 
-/** Locally: `cores` is this machine's (the local stack passes LOCAL_CORES). */
+/** Locally: `cores` is this machine's (the local stack passes LOCAL_CORES). Where the bench
+ *  measured the local stack's own renders, the profile takes their phases and CPU: capture
+ *  alone on a quiet browser misses what sharing two cores with FFmpeg and the Worker costs, and
+ *  predicted a second chunk faster where the bench measured it slower. */
 export function localProfile(measured: Measured, cores: number): Profile {
+  const hopS = 0.1;
+  const stack = measured.localRender;
+  const cpuOf = (chunks: number) => measured.renders.find((r) => r.chunks === chunks)?.cpuS;
+  const [one, two] = [cpuOf(1), cpuOf(2)];
+  // Measured on this many cores; elsewhere the per-frame CPU holds, the pace does not.
+  const sameMachine = measured.cores === cores;
+  // Not measured: local Chromium starts and loads a page in about 1.5 s, nearly all of it on one core.
+  // Measured from submit: the plan's queue hop and the hop the model puts before capture too.
+  const startS = stack ? Math.max(0.1, stack.startS - 2 * hopS) : (measured.browserStartS ?? 1.5);
   return {
     name: "local",
     // Each capturing browser keeps about one core busy; one more than the cores lets the
     // model weigh the encoder's share against a third browser, never more.
     maxBrowsers: Math.max(1, cores + 1),
     launchesPerSecond: Infinity,
-    // Not measured by the bench yet: local Chromium starts and loads a page in about 1.5 s,
-    // nearly all of it on one core.
-    browserStartS: measured.browserStartS ?? 1.5,
+    browserStartS: startS,
     idleBrowsers: 0,
     // A local browser already running only loads the page: about half a second.
     reuseStartS: 0.5,
     keepWarmS: 0,
-    browserStartCpuS: measured.browserStartS ?? 1.5,
+    browserStartCpuS: startS,
+    paceSPerFrame: stack && sameMachine ? stack.loopMsPerFrame / 1000 : null,
+    sharedCpuSPerFrame: one ? one / measured.frames : null,
+    extraChunkCpuSPerFrame: one && two ? Math.max(0, (two - one) / measured.frames) : 0,
     sharedCores: cores,
     encoderVcpu: Infinity,
     segmentVcpu: cores,
     encoderStartS: 0,
-    hopS: 0.1,
-    finalizeFixedS: measured.finalizeS ?? 1,
-    joinMsPerFrame: 0.3,
+    hopS,
+    finalizeFixedS: stack ? Math.max(0, stack.finalizeS - hopS - (measured.frames * LOCAL_JOIN_MS_PER_FRAME) / 1000) : (measured.finalizeS ?? 1),
+    joinMsPerFrame: LOCAL_JOIN_MS_PER_FRAME,
     maxChunkS: MAX_CHUNK_S,
     // A local browser start takes cores the other browsers and FFmpeg are using: split only
     // when a chunk runs at least ten times as long as its start.
@@ -113,3 +138,6 @@ export function localProfile(measured: Measured, cores: number): Profile {
     priced: false,
   };
 }
+
+/** Locally the join is a stream copy on the same disk. */
+const LOCAL_JOIN_MS_PER_FRAME = 0.3;
