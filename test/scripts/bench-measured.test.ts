@@ -32,6 +32,23 @@ describe("bench → measured figures", () => {
     });
   });
 
+  it("carries each render's machine CPU and the one-chunk render's phases for the local profile", () => {
+    const withStack = {
+      ...run,
+      rows: run.rows.map((r, i) => ({ ...r, renderCpu: [21.063, 30.3][i]! })),
+      localRender: { startS: 0.987, loopMsPerFrame: 33.14, finalizeS: 0.416 },
+    };
+    expect(measuredFrom(withStack)).toMatchObject({
+      renders: [
+        { chunks: 1, wallS: 64.5, cpuS: 21.06 },
+        { chunks: 2, wallS: 54.1, cpuS: 30.3 },
+      ],
+      localRender: { startS: 0.99, loopMsPerFrame: 33.1, finalizeS: 0.42 },
+    });
+    // A render whose phases came out impossible (no frame loop) is refused, not written.
+    expect(() => measuredFrom({ ...withStack, localRender: { ...withStack.localRender, loopMsPerFrame: 0 } })).toThrow();
+  });
+
   it("writes nothing from a run without a one-chunk row, and refuses nonsense", () => {
     expect(measuredFrom({ ...run, rows: run.rows.slice(1) })).toBeNull();
     expect(() => measuredFrom({ ...run, rows: [{ ...run.rows[0]!, captureOnlyMs: Number.NaN }] })).toThrow();

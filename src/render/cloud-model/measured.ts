@@ -9,21 +9,28 @@ export const MEASURED: Measured = {
   "fps": 30,
   "width": 1920,
   "height": 1080,
-  "captureMsPerFrame": 33.5,
-  "captureCpuSPerFrame": 0.0344,
-  "encodeMsPerFrame": 9.4,
-  "encodeCpuSPerFrame": 0.0148,
+  "captureMsPerFrame": 37.5,
+  "captureCpuSPerFrame": 0.0408,
+  "encodeMsPerFrame": 9.8,
+  "encodeCpuSPerFrame": 0.015,
   "renders": [
     {
       "chunks": 1,
-      "wallS": 10.9
+      "wallS": 11.3,
+      "cpuS": 21.06
     },
     {
       "chunks": 2,
-      "wallS": 14.4
+      "wallS": 15.7,
+      "cpuS": 30.3
     }
   ],
-  "hyperframesS": 22.3,
+  "hyperframesS": 22.4,
   "browserStartS": null,
-  "finalizeS": null
+  "finalizeS": null,
+  "localRender": {
+    "startS": 0.99,
+    "loopMsPerFrame": 33.1,
+    "finalizeS": 0.42
+  }
 };
