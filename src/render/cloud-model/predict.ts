@@ -106,13 +106,13 @@ export function predict(profile: Profile, measured: Measured, job: RenderJob, ch
   const slowest = Math.max(firstChunkS, reused > 0 ? reusedChunkS : 0, launches > 0 ? stagger + chunkS : 0);
   const paceS = slowest + (waves - 1) * (launches > 0 ? chunkS : firstChunkS);
   // Where cores are shared, all the CPU the render needs spread over them: as the bench measured
-  // whole renders (the first browser's start included; each further chunk adds its browser,
-  // pages and contention per frame), else capture plus encode alone and each start.
+  // whole renders (per frame, the first browser's start, and what each further chunk added),
+  // else capture plus encode alone and each start.
   const cpuS =
     profile.sharedCores === null
       ? 0
       : profile.sharedCpuSPerFrame !== null
-        ? (job.frames * size * (profile.sharedCpuSPerFrame + (chunks - 1) * profile.extraChunkCpuSPerFrame)) / profile.sharedCores
+        ? (job.frames * size * profile.sharedCpuSPerFrame + profile.browserStartCpuS + (chunks - 1) * profile.extraChunkCpuS) / profile.sharedCores
         : (job.frames * (measured.captureCpuSPerFrame * size + encodeCpuPerFrame) + (chunks - reused) * profile.browserStartCpuS) /
           profile.sharedCores;
   const captureS = Math.max(paceS, cpuS);

@@ -25,11 +25,11 @@ export interface Profile {
    *  stack's capture loop); null: the bench's capture alone (measured.captureMsPerFrame). */
   paceSPerFrame: number | null;
   /** Where cores are shared: the whole render's core-seconds per 1080p frame as measured (its
-   *  one browser start included), and what each chunk beyond the first adds per frame (more
-   *  browsers and pages contending). Null: capture alone plus encode alone, plus browserStartCpuS
-   *  per start. */
+   *  first browser's start, browserStartCpuS, apart), and what each chunk beyond the first adds
+   *  (its browser, pages and encoder). Null: capture alone plus encode alone, plus
+   *  browserStartCpuS per start. */
   sharedCpuSPerFrame: number | null;
-  extraChunkCpuSPerFrame: number;
+  extraChunkCpuS: number;
   /** Cores shared by every browser and the encoder; null when each has its own (Cloudflare). */
   sharedCores: number | null;
   /** vCPU the encoder pool gives a render (Cloudflare); Infinity when cores are shared. */
@@ -73,7 +73,7 @@ export function cloudflareProfile(measured: Measured): Profile {
     browserStartCpuS: 0,
     paceSPerFrame: null,
     sharedCpuSPerFrame: null,
-    extraChunkCpuSPerFrame: 0,
+    extraChunkCpuS: 0,
     sharedCores: null,
     encoderVcpu: DEPLOYMENT.encoderPool * CONTAINERS.instance.vcpu,
     segmentVcpu: CONTAINERS.instance.vcpu,
@@ -119,10 +119,15 @@ export function localProfile(measured: Measured, cores: number): Profile {
     // A local browser already running only loads the page: about half a second.
     reuseStartS: 0.5,
     keepWarmS: 0,
+    // A launch and page load keep about one core busy while they last.
     browserStartCpuS: startS,
     paceSPerFrame: stack && sameMachine ? stack.loopMsPerFrame / 1000 : null,
-    sharedCpuSPerFrame: one ? one / measured.frames : null,
-    extraChunkCpuSPerFrame: one && two ? Math.max(0, (two - one) / measured.frames) : 0,
+    sharedCpuSPerFrame: one ? Math.max(0, one - startS) / measured.frames : null,
+    // A second chunk's cost, as the bench measured it at 300 frames, counted once per chunk: a
+    // 30 s render (900 frames) on 2 cores took 28.2 / 27.9 s in one chunk against 29.2 / 30.8 s
+    // in two, a smaller gap than at 300 frames (10.9 against 14.4 s), so it does not grow with
+    // the frames.
+    extraChunkCpuS: one && two ? Math.max(0, two - one) : startS,
     sharedCores: cores,
     encoderVcpu: Infinity,
     segmentVcpu: cores,
