@@ -291,11 +291,10 @@ try {
     `Warm browsers, motion, 2 chunks: ${s(warm2.wallMs)} s against ${s(cold2.wallMs)} s cold; the slowest browser ready in ` +
       `${s(warm2.openMs)} s taken from the pool against ${s(cold2.openMs)} s launched`,
   );
-  const cold2cpu = row("motion", "default", 2).cpuS;
   console.log(
     `The default motion render's phases, 1 chunk: ${s(motion.startS * 1000)} s submit → first frame, ${n1(motion.loopMsPerFrame)} ms a frame ` +
       `captured, ${s(motion.finalizeS * 1000)} s last frame → completed; the machine's busy CPU ${n1(motion.cpuS)} core-s ` +
-      `(${n1((motion.cpuS * 1000) / FRAMES)} ms a frame) against ${n1(cold2cpu)} core-s at 2 chunks`,
+      `(${n1((motion.cpuS * 1000) / FRAMES)} ms a frame) against ${n1(cold2.cpuS)} core-s at 2 chunks`,
   );
   const asFiled = row("motion", "as-filed", 1);
   const filed = await psnrSummary(asFiled.video, motion.video);

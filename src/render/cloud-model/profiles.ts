@@ -105,8 +105,9 @@ export function localProfile(measured: Measured, cores: number): Profile {
   const [one, two] = [cpuOf(1), cpuOf(2)];
   // Measured on this many cores; elsewhere the per-frame CPU holds, the pace does not.
   const sameMachine = measured.cores === cores;
-  // Not measured: local Chromium starts and loads a page in about 1.5 s, nearly all of it on one core.
-  // Measured from submit: the plan's queue hop and the hop the model puts before capture too.
+  // The bench's start is measured from submit, so it holds the plan's queue hop and the hop the
+  // model puts before capture too. Not measured: local Chromium starts and loads a page in about
+  // 1.5 s, nearly all of it on one core.
   const startS = stack ? Math.max(0.1, stack.startS - 2 * hopS) : (measured.browserStartS ?? 1.5);
   return {
     name: "local",
